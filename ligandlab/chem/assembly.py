@@ -1,0 +1,203 @@
+"""Ligands assembled from head, bridge and tail fragments, and library enumeration."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rdkit import Chem
+
+from ligandlab import library
+from ligandlab.chem.fragments import (
+    Tail,
+    bridge_fragment,
+    fragment,
+    join,
+    resolve_tail,
+    tail_fragment,
+)
+from ligandlab.chem.ligand import Ligand, Parts
+from ligandlab.errors import BridgeError, LigandLabError
+
+TailLike = str | Tail | library.TailRecord
+
+
+def head_label(head: library.HeadRecord, bridge: int) -> str:
+    """Short display name: the alias that fixes this bridge if there is one, else ID/n."""
+    for alias, n in head.aliases.items():
+        if n == bridge:
+            return alias
+    return f"{head.id}/{bridge}"
+
+
+def resolve_bridge(head: str, bridge: int | None) -> tuple[library.HeadRecord, int]:
+    """The head record and the bridge to use, checking the head's allowed range."""
+    record, fixed = library.resolve_head(head)
+    lo, hi = record.bridges
+    if fixed is not None:
+        if bridge is not None and bridge != fixed:
+            raise BridgeError(
+                f"head alias {head!r} fixes the bridge at C{fixed}; got bridge={bridge}. "
+                f"Use head={record.id!r} with bridge in {lo}..{hi} instead"
+            )
+        return record, fixed
+    n = record.default_bridge if bridge is None else bridge
+    if not isinstance(n, int) or isinstance(n, bool) or not lo <= n <= hi:
+        raise BridgeError(
+            f"bridge {bridge!r} is outside the range allowed for head {record.id!r}: "
+            f"{lo}..{hi} CH2 units"
+        )
+    return record, n
+
+
+def build_ligand(
+    head: str, bridge: int | None = None, tail: TailLike = "C16", name: str | None = None
+) -> Ligand:
+    """Assemble head + bridge + tail into a ``Ligand``.
+
+    ``head`` is a library id or alias (PE, PE-NMe, PE-NMe2, PE-NMe3, SB, CB, GABA, bisPE;
+    PEA, PPA, PBA, PC); ``bridge`` the number of CH2 between the two charged groups (the
+    head's default when omitted); ``tail`` a library id/alias, a ``Tail`` or a SMILES with
+    one ``[*]``.
+    """
+    record, n = resolve_bridge(head, bridge)
+    t = resolve_tail(tail)
+    smiles = _assemble(record.id, n, t.smiles)
+    label = head_label(record, n)
+    return Ligand.from_smiles(
+        smiles,
+        name=name or f"{t.id}-{label}",
+        parts=Parts(head=record.id, bridge=n, tail=t.id),
+        tail_smiles=t.smiles,
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _assemble(head_id: str, bridge: int, tail_smiles: str) -> str:
+    record = library.head(head_id)
+    pieces: list[Chem.Mol] = [fragment(record.core)]
+    for k, end in enumerate(record.ends, start=1):
+        pieces.append(bridge_fragment(10 * k, bridge))
+        pieces.append(fragment(end))
+    pieces.append(tail_fragment(Tail(id="_", smiles=tail_smiles)))
+    try:
+        mol = join(pieces)
+    except Exception as exc:
+        raise LigandLabError(
+            f"could not join head {head_id} and tail {tail_smiles}: {exc}"
+        ) from exc
+    return Chem.MolToSmiles(mol)
+
+
+# The methyl that stands in for the tail in head models is written as 13C, so head
+# descriptors can tell it from an N-methyl of the head itself (MMFF ignores isotopes).
+CAP_ISOTOPE = 13
+_CAP_TAIL = Tail(id="methyl-cap", smiles=f"[*][{CAP_ISOTOPE}CH3]")
+
+
+def head_model(head: str, bridge: int | None = None) -> Ligand:
+    """The truncated model of a head + bridge (13C-methyl tail) used for head descriptors."""
+    record, n = resolve_bridge(head, bridge)
+    return build_ligand(record.id, n, _CAP_TAIL, name=f"{head_label(record, n)} (methyl model)")
+
+
+def enumerate_ligands(
+    heads: Sequence[str] | None = None,
+    bridges: Iterable[int] | None = None,
+    tails: Iterable[TailLike] | None = None,
+) -> list[Ligand]:
+    """Every head x bridge x tail combination, de-duplicated by canonical SMILES.
+
+    ``None`` means every library head, each head's allowed bridges and the default tails.
+    Bridges outside one head's range are skipped for that head; a bridge allowed by no
+    requested head is an error.
+    """
+    head_names = list(heads) if heads is not None else [h.id for h in library.heads()]
+    tail_list = [resolve_tail(t) for t in (tails if tails is not None else library.default_tails())]
+    wanted = sorted(set(bridges)) if bridges is not None else None
+    combos: list[tuple[library.HeadRecord, int]] = []
+    used: set[int] = set()
+    for name in head_names:
+        record, fixed = library.resolve_head(name)
+        lo, hi = record.bridges
+        allowed = [fixed] if fixed is not None else list(range(lo, hi + 1))
+        chosen = allowed if wanted is None else [b for b in allowed if b in wanted]
+        used.update(chosen)
+        combos.extend((record, b) for b in chosen)
+    if wanted is not None and (unused := sorted(set(wanted) - used)):
+        raise BridgeError(f"bridges {unused} are allowed by none of the heads {head_names}")
+    seen: set[str] = set()
+    out: list[Ligand] = []
+    for record, b in combos:
+        for t in tail_list:
+            lig = build_ligand(record.id, b, t)
+            if lig.smiles not in seen:
+                seen.add(lig.smiles)
+                out.append(lig)
+    return out
+
+
+@dataclass(frozen=True)
+class SynthesisStep:
+    """One step of a virtual synthesis, with its reagents."""
+
+    description: str
+    reagents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """A virtual synthesis of a phospholipid ligand from an alcohol R-OH."""
+
+    alcohol: str
+    product: Ligand
+    steps: tuple[SynthesisStep, ...]
+    source: str
+
+
+_AMINO_ALCOHOLS = {2: "2-aminoethan-1-ol", 3: "3-aminopropan-1-ol", 4: "4-aminobutan-1-ol"}
+
+
+def virtual_synthesis(alcohol: str, head: str = "PE", bridge: int | None = None) -> Synthesis:
+    """The paper's route from an alcohol R-OH to R-PE (bridge 2-4) or R-PC.
+
+    PE family: ROH + POCl3, then HO(CH2)nNH2 closes the oxazaphospholane ring, acid
+    hydrolysis opens it to R-O-P(=O)(O-)-O-(CH2)n-NH3+. PC: ROH +
+    2-chloro-2-oxo-1,3,2-dioxaphospholane (COP), then NMe3 (bridge 2 only).
+    """
+    record, n = resolve_bridge(head, bridge)
+    tail = Tail.from_alcohol(alcohol)
+    source = (
+        "Morad et al., Nature 626, 542 (2024), Methods "
+        "(routes after Eibl and Engel, ref. 29, and ref. 65)"
+    )
+    steps: tuple[SynthesisStep, ...]
+    if record.id == "PE":
+        steps = (
+            SynthesisStep("alcoholysis of POCl3 to R-O-P(O)Cl2", ("POCl3", "Et3N", "THF, 0 degC")),
+            SynthesisStep(
+                f"ring closure with {_AMINO_ALCOHOLS[n]} to the 2-oxo-1,3,2-oxazaphospholane",
+                (_AMINO_ALCOHOLS[n], "Et3N", "THF, 40 degC"),
+            ),
+            SynthesisStep(
+                "acidic hydrolysis of the P-N bond to the zwitterion",
+                ("AcOH/H2O", "90 degC" if n == 4 else "70 degC"),
+            ),
+        )
+    elif record.id == "PE-NMe3" and n == 2:
+        steps = (
+            SynthesisStep(
+                "alcoholysis of COP",
+                ("2-chloro-2-oxo-1,3,2-dioxaphospholane", "Et3N", "THF, 0 degC"),
+            ),
+            SynthesisStep(
+                "ring opening with trimethylamine", ("NMe3 in THF", "MeCN, 70 degC, 12 h")
+            ),
+        )
+    else:
+        raise BridgeError(
+            f"virtual synthesis covers PE (bridge 2-4: PEA, PPA, PBA) and PC; got {head!r}/{n}"
+        )
+    product = build_ligand(record.id, n, tail)
+    return Synthesis(alcohol=alcohol, product=product, steps=steps, source=source)

@@ -1,0 +1,123 @@
+"""Conformer ensembles: RDKit ETKDGv3 embedding + MMFF94 minimisation, cached on disk.
+
+Zwitterions minimised in the gas phase (constant dielectric 1) fold into an internal
+N-H...O salt bridge, which hides how far the two charged groups can reach. The default
+``dielectric="4r"`` screens electrostatics with a distance-dependent dielectric
+eps(r) = 4 r (Weiner et al., J. Am. Chem. Soc. 106, 765 (1984)), a standard implicit
+treatment of a polar environment. ``"1"`` gives the gas phase for comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rdkit import Chem
+from rdkit.Chem import AllChem, rdDistGeom
+
+from ligandlab import cache
+from ligandlab.errors import ConformerError, LigandLabError
+
+# MMFF dielectric model codes in RDKit (MMFF::DielModel: CONSTANT = 1, DISTANCE = 2).
+_DIELECTRICS = {"4r": (2, 4.0), "1": (1, 1.0), "80": (1, 80.0)}
+METHOD_VERSION = "etkdgv3+mmff94/v1"
+
+
+@dataclass(frozen=True, eq=False)
+class ConformerEnsemble:
+    """Conformers of one molecule (with hydrogens), lowest MMFF energy first.
+
+    Heavy atoms come first in the order of ``Chem.MolFromSmiles(smiles)``; energies in
+    kcal/mol; coordinates in Angstrom.
+    """
+
+    smiles: str
+    mol: Chem.Mol
+    energies: np.ndarray
+    method: str
+    seed: int
+
+    def __len__(self) -> int:
+        return self.mol.GetNumConformers()
+
+    def positions(self, i: int = 0) -> np.ndarray:
+        """Coordinates (n_atoms x 3, Angstrom) of conformer ``i``."""
+        return np.asarray(self.mol.GetConformer(i).GetPositions())
+
+    def all_positions(self) -> np.ndarray:
+        """Coordinates of every conformer, shape (n_conf, n_atoms, 3), Angstrom."""
+        return np.stack([c.GetPositions() for c in self.mol.GetConformers()])
+
+    def boltzmann_weights(self, temperature_k: float = 298.15) -> np.ndarray:
+        """Boltzmann weights of the conformers from their MMFF energies."""
+        kt = 0.0019872 * temperature_k  # kcal/mol/K, gas constant
+        e = self.energies - self.energies.min()
+        w = np.exp(-e / kt)
+        return w / w.sum()
+
+
+def conformers(
+    mol_or_smiles: Chem.Mol | str,
+    n: int = 30,
+    seed: int = 0,
+    dielectric: str = "4r",
+    max_iters: int = 2000,
+) -> ConformerEnsemble:
+    """An MMFF-minimised ETKDGv3 ensemble of ``n`` conformers, cached by
+    (canonical SMILES, method, count, seed)."""
+    if dielectric not in _DIELECTRICS:
+        raise LigandLabError(
+            f"unknown dielectric {dielectric!r}; allowed: {', '.join(_DIELECTRICS)}"
+        )
+    if n < 1:
+        raise LigandLabError(f"conformer count must be at least 1, got {n}")
+    smiles = mol_or_smiles if isinstance(mol_or_smiles, str) else Chem.MolToSmiles(mol_or_smiles)
+    smiles = Chem.CanonSmiles(smiles)
+    method = f"{METHOD_VERSION}/eps={dielectric}/iters={max_iters}"
+    key = cache.key_of(smiles, method, n, seed)
+    hit = cache.load("conformers", key)
+    if hit is not None:
+        binary, energies = hit
+        return ConformerEnsemble(smiles, Chem.Mol(binary), np.asarray(energies), method, seed)
+    ensemble = _generate(smiles, n, seed, dielectric, max_iters, method)
+    cache.store("conformers", key, (ensemble.mol.ToBinary(), ensemble.energies.tolist()))
+    return ensemble
+
+
+def _generate(
+    smiles: str, n: int, seed: int, dielectric: str, max_iters: int, method: str
+) -> ConformerEnsemble:
+    mol = Chem.AddHs(Chem.MolFromSmiles(smiles))
+    params = rdDistGeom.ETKDGv3()
+    # RDKit's randomSeed=0 makes every conformer of a multi-conformer embedding identical
+    # (seen with RDKit 2026.09), so user seeds are shifted by one.
+    params.randomSeed = seed + 1
+    params.numThreads = 0
+    cids = list(rdDistGeom.EmbedMultipleConfs(mol, n, params))
+    if not cids:  # large or strained molecules: start from random coordinates
+        params.useRandomCoords = True
+        cids = list(rdDistGeom.EmbedMultipleConfs(mol, n, params))
+    if not cids:
+        raise ConformerError(f"RDKit could not embed a 3D conformer for {smiles}")
+    props = AllChem.MMFFGetMoleculeProperties(mol)
+    if props is None:
+        raise ConformerError(f"MMFF94 has no parameters for {smiles}")
+    model, constant = _DIELECTRICS[dielectric]
+    props.SetMMFFDielectricModel(model)
+    props.SetMMFFDielectricConstant(constant)
+    # One force field per conformer: RDKit's OptimizeMoleculeConfs(mol, ff) reuses the
+    # first conformer's coordinates for all of them (seen with RDKit 2026.09), and
+    # MMFFOptimizeMoleculeConfs cannot take the screened-dielectric properties.
+    energies = np.empty(len(cids))
+    for k, cid in enumerate(cids):
+        ff = AllChem.MMFFGetMoleculeForceField(mol, props, confId=cid)
+        ff.Minimize(maxIts=max_iters)
+        energies[k] = ff.CalcEnergy()
+    order = np.argsort(energies, kind="stable")
+    out = Chem.Mol(mol)
+    out.RemoveAllConformers()
+    for new_id, old in enumerate(order):
+        conf = Chem.Conformer(mol.GetConformer(cids[int(old)]))
+        conf.SetId(new_id)
+        out.AddConformer(conf, assignId=False)
+    return ConformerEnsemble(smiles, out, energies[order], method, seed)

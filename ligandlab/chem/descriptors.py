@@ -1,0 +1,499 @@
+"""Ligand descriptors from 3D conformer ensembles, factored by ligand part.
+
+* Head descriptors (cation-anion anchor spans, cation size) are computed once per head +
+  bridge on a truncated model whose tail is a methyl, and shared by every tail.
+* Tail descriptors (extended length, cross-section, volume, flexibility, branching,
+  unsaturation, aromatic rings) are computed once per tail on the methyl-capped tail R-CH3.
+
+Ligands given as plain SMILES are split into the same two parts (``split_head_tail``), so a
+phospholipid typed in by hand shares its cached descriptors with the built one.
+All lengths in Angstrom unless the name says ``_nm``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from rdkit import Chem
+from rdkit.Chem import AllChem, rdMolDescriptors, rdMolTransforms
+from scipy.spatial import ConvexHull
+
+from ligandlab import cache
+from ligandlab.chem.assembly import CAP_ISOTOPE, head_label, head_model, resolve_bridge
+from ligandlab.chem.conformers import ConformerEnsemble, conformers
+from ligandlab.chem.fragments import Tail, cap_tail
+from ligandlab.chem.ligand import Ligand
+
+DESCRIPTOR_VERSION = "descriptors/v1"
+HEAD_CONFORMERS = 40
+TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
+
+# Bondi van der Waals radii (A. Bondi, J. Phys. Chem. 68, 441 (1964)).
+VDW_RADIUS = {
+    "H": 1.20,
+    "C": 1.70,
+    "N": 1.55,
+    "O": 1.52,
+    "F": 1.47,
+    "P": 1.80,
+    "S": 1.80,
+    "Cl": 1.75,
+    "Br": 1.85,
+    "I": 1.98,
+    "Si": 2.10,
+    "B": 1.92,
+}
+
+
+def tail_conformer_count(n_atoms: int) -> int:
+    """Conformers for a tail: 20 for tails up to 50 atoms, down to 5 for ~200-atom oligomers.
+
+    Embedding cost grows steeply with size (a 197-atom PS oligomer: ~2 s for 4 conformers
+    on 2 cores); the stretched conformer, not the ensemble size, sets the key descriptors.
+    """
+    return int(np.clip(1000 // max(n_atoms, 1), 4, 20))
+
+
+@dataclass(frozen=True)
+class HeadDescriptors:
+    """Cation-anion geometry of a head group (from its methyl-tail model)."""
+
+    model_smiles: str
+    label: str
+    cation_group: str | None
+    anion_group: str | None
+    d_no: tuple[float, ...]  # per conformer: cationic N to nearest anionic O (Angstrom)
+    d_np: tuple[float, ...]  # per conformer: cationic N to anion centre P/S/C (Angstrom)
+    cation_radius: float | None  # Angstrom, N to outermost atom of the cationic group + vdW
+    n_conformers: int
+
+    def span(self, which: str = "no", q: float = 95.0) -> float | None:
+        """Percentile ``q`` of the N...O (``'no'``) or N...P (``'np'``) distance distribution."""
+        values = self.d_no if which == "no" else self.d_np
+        return float(np.percentile(values, q)) if values else None
+
+    def summary(self) -> dict[str, float | str | None]:
+        return {
+            "head_model": self.label,
+            "cation": self.cation_group,
+            "anion": self.anion_group,
+            "NO_min_A": _r(min(self.d_no)) if self.d_no else None,
+            "NO_median_A": _r(self.span("no", 50)),
+            "NO_p95_A": _r(self.span("no", 95)),
+            "NP_p95_A": _r(self.span("np", 95)),
+            "cation_radius_A": _r(self.cation_radius),
+        }
+
+
+@dataclass(frozen=True)
+class TailDescriptors:
+    """Size, shape and flexibility of a tail R (from the methyl-capped tail R-CH3)."""
+
+    tail_smiles: str
+    heavy_atoms: int
+    carbons: int
+    extended_length_nm: float  # anchor to far surface, stretched conformer
+    coil_length_nm: float  # Boltzmann-mean anchor-to-far-surface over the ensemble
+    cross_section_nm2: float  # projected area normal to the long axis, stretched conformer
+    volume_nm3: float  # van der Waals volume
+    rotatable_bonds: int
+    branch_points: int
+    chain_ends: int
+    unsaturations: int
+    aromatic_rings: int
+    halogens: int
+    ether_oxygens: int
+    n_conformers: int
+
+    def summary(self) -> dict[str, float | int | None]:
+        return {
+            "length_nm": _r(self.extended_length_nm),
+            "coil_nm": _r(self.coil_length_nm),
+            "xsec_nm2": _r(self.cross_section_nm2),
+            "volume_nm3": _r(self.volume_nm3),
+            "rot_bonds": self.rotatable_bonds,
+            "branches": self.branch_points,
+            "unsat": self.unsaturations,
+            "arom_rings": self.aromatic_rings,
+        }
+
+
+@dataclass(frozen=True)
+class LigandDescriptors:
+    """Head and tail descriptors of one ligand (either may be absent)."""
+
+    ligand: Ligand
+    head: HeadDescriptors | None
+    tail: TailDescriptors | None
+
+    def summary(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.head:
+            out.update(self.head.summary())
+        if self.tail:
+            out.update(self.tail.summary())
+        return out
+
+
+def _r(x: float | None, nd: int = 3) -> float | None:
+    return None if x is None else round(float(x), nd)
+
+
+# ---------------------------------------------------------------- head descriptors
+
+
+def head_descriptors_for(head: str, bridge: int | None = None) -> HeadDescriptors:
+    """Head descriptors of a library head + bridge (computed once, cached)."""
+    record, n = resolve_bridge(head, bridge)
+    model = head_model(record.id, n)
+    return _head_descriptors(model.smiles, head_label(record, n))
+
+
+_HEAD_MEMO: dict[str, HeadDescriptors] = {}
+_TAIL_MEMO: dict[str, TailDescriptors] = {}
+
+
+def _head_descriptors(model_smiles: str, label: str) -> HeadDescriptors:
+    if model_smiles in _HEAD_MEMO:
+        return _HEAD_MEMO[model_smiles]
+    result = _head_descriptors_uncached(model_smiles, label)
+    _HEAD_MEMO[model_smiles] = result
+    return result
+
+
+def _head_descriptors_uncached(model_smiles: str, label: str) -> HeadDescriptors:
+    key = cache.key_of(DESCRIPTOR_VERSION, "head", model_smiles, HEAD_CONFORMERS)
+    hit = cache.load("descriptors", key)
+    if isinstance(hit, HeadDescriptors):
+        return hit
+    lig = Ligand.from_smiles(model_smiles)
+    ens = conformers(model_smiles, n=HEAD_CONFORMERS, seed=0)
+    result = _compute_head(lig, ens, label)
+    cache.store("descriptors", key, result)
+    return result
+
+
+def _compute_head(lig: Ligand, ens: ConformerEnsemble, label: str) -> HeadDescriptors:
+    cations, anions = lig.cations, lig.anions
+    xyz = ens.all_positions()
+    d_no: list[float] = []
+    d_np: list[float] = []
+    if cations and anions:
+        for cat in cations:
+            n_pos = xyz[:, cat.center]
+            o_idx = [o for a in anions for o in a.binding]
+            d_o = np.linalg.norm(xyz[:, o_idx] - n_pos[:, None, :], axis=-1).min(axis=1)
+            c_idx = [a.center for a in anions]
+            d_c = np.linalg.norm(xyz[:, c_idx] - n_pos[:, None, :], axis=-1).min(axis=1)
+            d_no.extend(d_o.tolist())
+            d_np.extend(d_c.tolist())
+    radius = _cation_radius(ens, cations[0].center) if cations else None
+    return HeadDescriptors(
+        model_smiles=lig.smiles,
+        label=label,
+        cation_group=cations[0].group if cations else None,
+        anion_group=anions[0].group if anions else None,
+        d_no=tuple(round(x, 4) for x in d_no),
+        d_np=tuple(round(x, 4) for x in d_np),
+        cation_radius=radius,
+        n_conformers=len(ens),
+    )
+
+
+def _cation_radius(ens: ConformerEnsemble, n_idx: int) -> float:
+    """Radius of the cationic group: N to its outermost substituent atom plus that atom's
+    Bondi radius, over the H atoms on N and the methyl groups on N (a Kieslich-style
+    effective radius; a primary ammonium gives ~2.2 A, close to MA+ at 2.17 A)."""
+    mol = ens.mol
+    n_atom = mol.GetAtomWithIdx(n_idx)
+    group: list[int] = []
+    for nb in n_atom.GetNeighbors():
+        if nb.GetIsotope() == CAP_ISOTOPE:  # the tail stand-in, not part of the cation
+            continue
+        heavy = [x for x in nb.GetNeighbors() if x.GetAtomicNum() > 1 and x.GetIdx() != n_idx]
+        if nb.GetAtomicNum() == 1:
+            group.append(nb.GetIdx())
+        elif nb.GetAtomicNum() == 6 and not heavy:  # a methyl on N
+            group.append(nb.GetIdx())
+            group.extend(h.GetIdx() for h in nb.GetNeighbors() if h.GetAtomicNum() == 1)
+    if not group:
+        return VDW_RADIUS["N"]
+    pos = ens.positions(0)
+    radii = np.array([VDW_RADIUS.get(mol.GetAtomWithIdx(i).GetSymbol(), 1.7) for i in group])
+    d = np.linalg.norm(pos[group] - pos[n_idx], axis=1)
+    return float(np.max(d + radii))
+
+
+# ---------------------------------------------------------------- tail descriptors
+
+
+def tail_descriptors(tail: Tail | str) -> TailDescriptors:
+    """Tail descriptors (computed once per canonical tail SMILES, cached on disk)."""
+    smiles = tail.smiles if isinstance(tail, Tail) else Tail.from_smiles(tail).smiles
+    return _tail_descriptors(smiles)
+
+
+def _tail_descriptors(tail_smiles: str) -> TailDescriptors:
+    if tail_smiles in _TAIL_MEMO:
+        return _TAIL_MEMO[tail_smiles]
+    result = _tail_descriptors_uncached(tail_smiles)
+    _TAIL_MEMO[tail_smiles] = result
+    return result
+
+
+def _tail_descriptors_uncached(tail_smiles: str) -> TailDescriptors:
+    n_atoms = Chem.AddHs(cap_tail(Tail(id="_", smiles=tail_smiles), "C")).GetNumAtoms()
+    n_conf = tail_conformer_count(n_atoms)
+    key = cache.key_of(DESCRIPTOR_VERSION, "tail", tail_smiles, n_conf)
+    hit = cache.load("descriptors", key)
+    if isinstance(hit, TailDescriptors):
+        return hit
+    result = _compute_tail(tail_smiles, n_conf)
+    cache.store("descriptors", key, result)
+    return result
+
+
+def _capped_with_anchor(tail_smiles: str) -> tuple[str, int]:
+    """Canonical SMILES of R-CH3 and the index of the CH3 that replaced ``[*]`` in it."""
+    mol = Chem.RWMol(Chem.MolFromSmiles(tail_smiles))
+    dummy = next(a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0)
+    mol.GetAtomWithIdx(dummy).SetAtomicNum(6)
+    capped = mol.GetMol()
+    Chem.SanitizeMol(capped)
+    smiles = Chem.MolToSmiles(capped)
+    order = list(capped.GetPropsAsDict(True, True)["_smilesAtomOutputOrder"])
+    return smiles, order.index(dummy)
+
+
+def _compute_tail(tail_smiles: str, n_conf: int) -> TailDescriptors:
+    capped_smiles, anchor = _capped_with_anchor(tail_smiles)
+    capped = Chem.MolFromSmiles(capped_smiles)
+    ens = conformers(capped_smiles, n=n_conf, seed=0, max_iters=TAIL_MAX_ITERS)
+    mol = ens.mol
+    symbols = [a.GetSymbol() for a in mol.GetAtoms()]
+    radii = np.array([VDW_RADIUS.get(s, 1.7) for s in symbols])
+
+    # coil: Boltzmann-weighted reach of the ensemble from the anchor atom
+    xyz = ens.all_positions()
+    reach = (np.linalg.norm(xyz - xyz[:, anchor : anchor + 1], axis=-1) + radii).max(axis=1)
+    coil = float(np.dot(ens.boltzmann_weights(), reach))
+
+    stretched = _stretched(mol, anchor)
+    pos = stretched.GetConformer().GetPositions()
+    extended = float((np.linalg.norm(pos - pos[anchor], axis=1) + radii).max())
+    extended = max(extended, float(reach.max()))
+    xsec = _cross_section(pos, radii)
+    volume = AllChem.ComputeMolVolume(stretched, confId=0, gridSpacing=0.2)
+
+    heavy = Chem.RemoveHs(Chem.Mol(capped))
+    ri = heavy.GetRingInfo()
+    branch = sum(
+        1
+        for a in heavy.GetAtoms()
+        if a.GetDegree() >= 3
+        and not a.IsInRing()
+        and a.GetSymbol() == "C"
+        and sum(1 for n in a.GetNeighbors() if n.GetSymbol() == "C") >= 3
+    )
+    ends = sum(1 for a in heavy.GetAtoms() if a.GetDegree() == 1 and a.GetIdx() != anchor)
+    unsat = sum(
+        1
+        for b in heavy.GetBonds()
+        if b.GetBondType() in (Chem.BondType.DOUBLE, Chem.BondType.TRIPLE)
+        and b.GetBeginAtom().GetSymbol() == "C"
+        and b.GetEndAtom().GetSymbol() == "C"
+        and not b.GetIsAromatic()
+    )
+    arom = sum(
+        1 for ring in ri.BondRings() if all(heavy.GetBondWithIdx(i).GetIsAromatic() for i in ring)
+    )
+    ether = len(heavy.GetSubstructMatches(Chem.MolFromSmarts("[OX2;!$(O-C=O)]([#6])[#6]")))
+    return TailDescriptors(
+        tail_smiles=tail_smiles,
+        heavy_atoms=heavy.GetNumAtoms() - 1,
+        carbons=sum(1 for a in heavy.GetAtoms() if a.GetSymbol() == "C") - 1,
+        extended_length_nm=extended / 10.0,
+        coil_length_nm=coil / 10.0,
+        cross_section_nm2=xsec / 100.0,
+        volume_nm3=volume / 1000.0,
+        rotatable_bonds=rdMolDescriptors.CalcNumRotatableBonds(heavy),
+        branch_points=branch,
+        chain_ends=ends,
+        unsaturations=unsat,
+        aromatic_rings=arom,
+        halogens=sum(1 for a in heavy.GetAtoms() if a.GetSymbol() in ("F", "Cl", "Br", "I")),
+        ether_oxygens=ether,
+        n_conformers=len(ens),
+    )
+
+
+def _stretched(mol: Chem.Mol, anchor: int) -> Chem.Mol:
+    """The lowest-energy conformer with every acyclic single bond on the longest path from
+    the anchor set to anti (180 degrees), then briefly relaxed with MMFF."""
+    out = Chem.Mol(mol, confId=0)
+    heavy = [a.GetIdx() for a in out.GetAtoms() if a.GetAtomicNum() > 1]
+    dist = Chem.GetDistanceMatrix(out)
+    far = max(heavy, key=lambda i: (dist[anchor, i], -i))
+    path = list(Chem.GetShortestPath(out, anchor, far)) if far != anchor else [anchor]
+    c = out.GetConformer(0)
+    for a, b, cc, d in zip(path, path[1:], path[2:], path[3:], strict=False):
+        bond = out.GetBondBetweenAtoms(b, cc)
+        if bond.GetBondType() != Chem.BondType.SINGLE or bond.IsInRing():
+            continue
+        rdMolTransforms.SetDihedralDeg(c, a, b, cc, d, 180.0)
+    props = AllChem.MMFFGetMoleculeProperties(out)
+    if props is not None:
+        props.SetMMFFDielectricModel(2)
+        props.SetMMFFDielectricConstant(4.0)
+        ff = AllChem.MMFFGetMoleculeForceField(out, props, confId=0)
+        for a, b, cc, d in zip(path, path[1:], path[2:], path[3:], strict=False):
+            bond = out.GetBondBetweenAtoms(b, cc)
+            if bond.GetBondType() == Chem.BondType.SINGLE and not bond.IsInRing():
+                ff.MMFFAddTorsionConstraint(a, b, cc, d, False, 170.0, 190.0, 50.0)
+        ff.Minimize(maxIts=500)
+    return out
+
+
+def _cross_section(pos: np.ndarray, radii: np.ndarray) -> float:
+    """Area (A^2) of the shadow the molecule casts on the plane normal to its long axis.
+
+    The long axis is the first principal axis of the atom cloud; the shadow is the convex
+    hull of the projected atom centres grown by the mean van der Waals radius of the hull
+    atoms (Steiner formula: A + P r + pi r^2).
+    """
+    centred = pos - pos.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    plane = centred @ vt[1:3].T
+    try:
+        hull = ConvexHull(plane)
+    except Exception:  # fewer than three non-collinear points
+        r = float(radii.max())
+        return float(np.pi * r * r)
+    r = float(radii[hull.vertices].mean())
+    return float(hull.volume + hull.area * r + np.pi * r * r)  # 2D: volume=area, area=perimeter
+
+
+# ---------------------------------------------------------------- whole ligands
+
+
+def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
+    """(methyl-capped head model SMILES, tail SMILES with ``[*]``) of any ligand.
+
+    Head atoms: the charged groups, the atoms on the shortest path between each cation and
+    its nearest anion, heteroatoms on the anion centres (ester O) and methyls/H on the
+    cationic N. The tail is the largest remaining branch. A ligand without charged groups
+    has neither part.
+    """
+    if not lig.anchors:
+        return None, None
+    mol = lig.mol
+    head: set[int] = set()
+    for a in lig.anchors:
+        head.update(a.atoms)
+        atom = mol.GetAtomWithIdx(a.center)
+        for nb in atom.GetNeighbors():
+            if a.role == "anion" and nb.GetSymbol() in ("O", "S", "N"):
+                head.add(nb.GetIdx())
+            if a.role == "cation" and nb.GetSymbol() == "C" and nb.GetDegree() == 1:
+                head.add(nb.GetIdx())
+    for cat in lig.cations:
+        if lig.anions:
+            an = min(lig.anions, key=lambda x: len(Chem.GetShortestPath(mol, cat.center, x.center)))
+            head.update(Chem.GetShortestPath(mol, cat.center, an.center))
+    rest = [i for i in range(mol.GetNumAtoms()) if i not in head]
+    if not rest:
+        return lig.smiles, None
+    sub = Chem.RWMol(mol)
+    for bond in mol.GetBonds():
+        i, j = bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()
+        if (i in head) != (j in head):
+            sub.RemoveBond(i, j)
+    comps = Chem.GetMolFrags(sub.GetMol(), asMols=False, sanitizeFrags=False)
+    tails = [c for c in comps if not head.intersection(c)]
+    tail_atoms = max(tails, key=len)
+    links = [
+        b
+        for b in mol.GetBonds()
+        if (b.GetBeginAtomIdx() in head) != (b.GetEndAtomIdx() in head)
+        and (b.GetBeginAtomIdx() in tail_atoms or b.GetEndAtomIdx() in tail_atoms)
+    ]
+    if len(links) != 1 or links[0].GetBondType() != Chem.BondType.SINGLE:
+        return lig.smiles, None  # a tail fused to the head (rings): describe as one head
+    frag = Chem.FragmentOnBonds(mol, [links[0].GetIdx()], addDummies=True)
+    pieces = Chem.GetMolFrags(frag, asMols=True, sanitizeFrags=True)
+    tail_smiles = head_smiles = None
+    for piece in pieces:
+        for atom in piece.GetAtoms():
+            if atom.GetAtomicNum() == 0:
+                atom.SetIsotope(0)
+        has_charge = any(a.GetFormalCharge() for a in piece.GetAtoms())
+        smi = Chem.MolToSmiles(piece)
+        if has_charge:
+            capped = Chem.RWMol(piece)
+            for atom in capped.GetAtoms():
+                if atom.GetAtomicNum() == 0:
+                    atom.SetAtomicNum(6)
+                    atom.SetIsotope(CAP_ISOTOPE)
+            m = capped.GetMol()
+            Chem.SanitizeMol(m)
+            head_smiles = Chem.MolToSmiles(m)
+        else:
+            tail_smiles = smi
+    return head_smiles, tail_smiles
+
+
+def describe(lig: Ligand) -> LigandDescriptors:
+    """Head and tail descriptors of a ligand, each computed once per part and cached."""
+    return describe_many([lig], workers=1)[0]
+
+
+def _parts(lig: Ligand) -> tuple[tuple[str, str] | None, str | None]:
+    """((head model SMILES, label) or None, tail SMILES or None) of a ligand."""
+    if lig.parts is not None:
+        record, n = resolve_bridge(lig.parts.head, lig.parts.bridge)
+        return (head_model(record.id, n).smiles, head_label(record, n)), lig.tail_smiles
+    head_smiles, tail_smiles = split_head_tail(lig)
+    return ((head_smiles, lig.name) if head_smiles else None), tail_smiles
+
+
+def describe_many(ligands: Sequence[Ligand], workers: int | None = None) -> list[LigandDescriptors]:
+    """Descriptors of many ligands; each distinct head model and tail is computed once,
+    the missing ones in parallel over ``workers`` processes (default: all cores)."""
+    parts = [_parts(lig) for lig in ligands]
+    heads = {h[0]: h[1] for h, _ in parts if h and h[0] not in _HEAD_MEMO}
+    tails = {t for _, t in parts if t and t not in _TAIL_MEMO}
+    jobs = [("head", smi, label) for smi, label in heads.items()]
+    # biggest tails first, so the slowest jobs start early
+    jobs += [("tail", t, "") for t in sorted(tails, key=lambda t: -len(t))]
+    workers = workers or os.cpu_count() or 1
+    if len(jobs) > 1 and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_job, jobs, chunksize=1))
+    else:
+        results = [_job(j) for j in jobs]
+    for (kind, smi, _), res in zip(jobs, results, strict=True):
+        if kind == "head":
+            _HEAD_MEMO[smi] = res  # type: ignore[assignment]
+        else:
+            _TAIL_MEMO[smi] = res  # type: ignore[assignment]
+    out = []
+    for lig, (h, t) in zip(ligands, parts, strict=True):
+        out.append(
+            LigandDescriptors(
+                lig,
+                _head_descriptors(h[0], h[1]) if h else None,
+                _tail_descriptors(t) if t else None,
+            )
+        )
+    return out
+
+
+def _job(job: tuple[str, str, str]) -> HeadDescriptors | TailDescriptors:
+    kind, smiles, label = job
+    if kind == "head":
+        return _head_descriptors_uncached(smiles, label)
+    return _tail_descriptors_uncached(smiles)

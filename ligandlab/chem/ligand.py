@@ -1,0 +1,299 @@
+"""The ``Ligand`` value object: a validated, canonical molecule and its binding groups.
+
+A ligand is identified by its RDKit canonical SMILES (stable id: InChIKey). Atom indices in
+``anchors`` refer to the heavy atoms of ``Chem.MolFromSmiles(ligand.smiles)``, the same
+order every other module uses.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rdkit import Chem, RDLogger
+from rdkit.Chem import Descriptors, rdMolDescriptors
+
+from ligandlab.errors import InvalidSmilesError
+
+Role = Literal["cation", "anion"]
+
+# Binding-group patterns, most specific first. Each yields (group name, role, SMARTS,
+# index of the key atom in the match). Charge-separated neutral groups (nitro, N-oxide)
+# are not matched because the patterns require a charge not cancelled on a neighbour.
+_GROUPS: tuple[tuple[str, Role, str], ...] = (
+    ("primary_ammonium", "cation", "[NX4+;H3]"),
+    ("secondary_ammonium", "cation", "[NX4+;H2]"),
+    ("tertiary_ammonium", "cation", "[NX4+;H1]"),
+    ("quaternary_ammonium", "cation", "[NX4+;H0]"),
+    ("amidinium", "cation", "[NX3+;!$([N+][O-]);!$([N+]=O)]=[CX3]"),
+    ("pyridinium", "cation", "[n+;!$([n+][O-])]"),
+    ("phosphonium", "cation", "[PX4+]"),
+    ("phosphonate", "anion", "[PX4;$(P[#6])](=O)[OX1-]"),
+    ("phosphate", "anion", "[PX4;!$(P[#6])](=O)[OX1-]"),
+    ("sulfonate", "anion", "[SX4;$(S[#6])](=O)(=O)[OX1-]"),
+    ("sulfate", "anion", "[SX4;!$(S[#6])](=O)(=O)[OX1-]"),
+    ("carboxylate", "anion", "[CX3](=O)[OX1-]"),
+    ("phenolate", "anion", "[OX1-]c"),
+    ("alkoxide", "anion", "[OX1-][CX4]"),
+    ("thiolate", "anion", "[SX1-][#6]"),
+)
+
+_PATTERNS = {name: (role, Chem.MolFromSmarts(sma)) for name, role, sma in _GROUPS}
+
+# Donors that can close a chelate ring with an anionic oxygen on the same Pb: ring
+# heteroatoms with a free lone pair, and hydroxyl/phenol oxygens.
+_DONOR = Chem.MolFromSmarts("[$([n;H0;+0]),$([o,s;+0]),$([OX2H1][#6]),$([NX3;H2,H1;+0]a)]")
+
+ANION_CLASSES = ("carboxylate", "phosphonate", "phosphate", "sulfonate", "sulfate")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A charged binding group: its type, role, key atom and all its atoms.
+
+    ``center`` is the cationic N (or P) for a cation and the P, S or C carrying the
+    anionic oxygens for an anion; ``binding`` are the atoms that touch the surface
+    (the N, or the terminal O/S of the anion).
+    """
+
+    group: str
+    role: Role
+    center: int
+    binding: tuple[int, ...]
+    atoms: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Parts:
+    """How a ligand was assembled from library fragments."""
+
+    head: str
+    bridge: int
+    tail: str
+
+
+@dataclass(frozen=True, eq=False)
+class Ligand:
+    """An immutable, validated ligand. Build with ``Ligand.from_smiles`` or ``build_ligand``."""
+
+    smiles: str
+    name: str
+    inchikey: str
+    charge: int
+    formula: str
+    mw: float
+    ligand_class: str
+    family: Literal["zwitterion", "cationic", "anionic", "neutral"]
+    anchors: tuple[Anchor, ...]
+    chelate_pairs: tuple[tuple[int, int], ...] = ()
+    parts: Parts | None = None
+    tail_smiles: str | None = field(default=None, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ligand) and other.smiles == self.smiles
+
+    def __hash__(self) -> int:
+        return hash(self.smiles)
+
+    @property
+    def key(self) -> str:
+        """Stable identifier (InChIKey)."""
+        return self.inchikey
+
+    @property
+    def mol(self) -> Chem.Mol:
+        """A fresh RDKit molecule (heavy atoms in canonical order)."""
+        return Chem.Mol(_mol_from_canonical(self.smiles))
+
+    @property
+    def cations(self) -> tuple[Anchor, ...]:
+        return tuple(a for a in self.anchors if a.role == "cation")
+
+    @property
+    def anions(self) -> tuple[Anchor, ...]:
+        return tuple(a for a in self.anchors if a.role == "anion")
+
+    @classmethod
+    def from_smiles(
+        cls,
+        smiles: str,
+        name: str | None = None,
+        *,
+        parts: Parts | None = None,
+        tail_smiles: str | None = None,
+    ) -> Ligand:
+        """Validate ``smiles`` and describe it as a ligand.
+
+        Rules: RDKit must parse and sanitise it, it must be one fragment without radicals
+        or attachment points, and its charged groups must carry explicit formal charges
+        (protonation states are taken as written, never guessed).
+        """
+        mol = parse_smiles(smiles, what="ligand")
+        if any(a.GetAtomicNum() == 0 for a in mol.GetAtoms()):
+            raise InvalidSmilesError(
+                f"ligand SMILES {smiles!r} contains an attachment point '*'; "
+                "a ligand must be a complete molecule (use a tail SMILES for fragments)"
+            )
+        canonical = Chem.MolToSmiles(mol)
+        return _describe(canonical, name or canonical, parts, tail_smiles)
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain summary for tables and JSON output."""
+        return {
+            "name": self.name,
+            "smiles": self.smiles,
+            "inchikey": self.inchikey,
+            "formula": self.formula,
+            "mw": round(self.mw, 3),
+            "charge": self.charge,
+            "class": self.ligand_class,
+            "family": self.family,
+            "head": self.parts.head if self.parts else None,
+            "bridge": self.parts.bridge if self.parts else None,
+            "tail": self.parts.tail if self.parts else None,
+        }
+
+
+def parse_smiles(smiles: str, what: str = "SMILES") -> Chem.Mol:
+    """Parse and sanitise, raising ``InvalidSmilesError`` with RDKit's reason."""
+    if not isinstance(smiles, str) or not smiles.strip():
+        raise InvalidSmilesError(f"empty {what} SMILES; give a SMILES string such as 'CC[NH3+]'")
+    with _quiet_rdkit():
+        mol = Chem.MolFromSmiles(smiles.strip(), sanitize=False)
+        if mol is None:
+            raise InvalidSmilesError(f"{what} SMILES {smiles!r} cannot be parsed (syntax error)")
+        try:
+            Chem.SanitizeMol(mol)
+        except Exception as exc:  # RDKit raises several exception types here
+            raise InvalidSmilesError(
+                f"{what} SMILES {smiles!r} is not a valid molecule: {exc}"
+            ) from exc
+    if len(Chem.GetMolFrags(mol)) != 1:
+        raise InvalidSmilesError(
+            f"{what} SMILES {smiles!r} has {len(Chem.GetMolFrags(mol))} fragments; "
+            "give one molecule without counter-ions or solvent"
+        )
+    radicals = [a.GetIdx() for a in mol.GetAtoms() if a.GetNumRadicalElectrons()]
+    if radicals:
+        raise InvalidSmilesError(
+            f"{what} SMILES {smiles!r} has radical electrons on atoms {radicals}; "
+            "write closed-shell molecules with explicit hydrogens or formal charges"
+        )
+    return mol
+
+
+class _quiet_rdkit:
+    """Silence RDKit's own logging while we turn its failures into our errors."""
+
+    def __enter__(self) -> None:
+        RDLogger.DisableLog("rdApp.*")
+
+    def __exit__(self, *exc: object) -> None:
+        RDLogger.EnableLog("rdApp.*")
+
+
+@functools.lru_cache(maxsize=4096)
+def _mol_from_canonical(smiles: str) -> Chem.Mol:
+    mol = Chem.MolFromSmiles(smiles)
+    assert mol is not None
+    return mol
+
+
+def find_anchors(mol: Chem.Mol) -> tuple[Anchor, ...]:
+    """Every charged binding group of ``mol``, one anchor per key atom."""
+    anchors: list[Anchor] = []
+    taken: set[int] = set()
+    for name, (role, patt) in _PATTERNS.items():
+        for match in mol.GetSubstructMatches(patt):
+            center = match[0]
+            if center in taken:
+                continue
+            atom = mol.GetAtomWithIdx(center)
+            if role == "anion" and atom.GetSymbol() in ("P", "S", "C"):
+                binding = tuple(
+                    sorted(
+                        n.GetIdx()
+                        for n in atom.GetNeighbors()
+                        if n.GetSymbol() in ("O", "S") and n.GetDegree() == 1
+                    )
+                )
+            else:
+                binding = (center,)
+            atoms = tuple(sorted({center, *binding}))
+            if taken.intersection(atoms):
+                continue
+            taken.update(atoms)
+            anchors.append(Anchor(name, role, center, binding, atoms))
+    anchors.sort(key=lambda a: (a.role, a.center))
+    return tuple(anchors)
+
+
+def find_chelate_pairs(mol: Chem.Mol, anchors: tuple[Anchor, ...]) -> tuple[tuple[int, int], ...]:
+    """(anionic O, donor) pairs that can bind one Pb in a 5- or 6-membered chelate ring."""
+    donors = {m[0] for m in mol.GetSubstructMatches(_DONOR)}
+    dist = Chem.GetDistanceMatrix(mol)
+    pairs: set[tuple[int, int]] = set()
+    for anchor in anchors:
+        if anchor.role != "anion":
+            continue
+        for o in anchor.binding:
+            for d in donors:
+                if d in anchor.atoms:
+                    continue
+                if int(dist[o, d]) in (3, 4):  # M-O...D closes a 5- or 6-ring
+                    pairs.add((o, d))
+    return tuple(sorted(pairs))
+
+
+def classify(
+    charge: int, anchors: tuple[Anchor, ...], chelates: tuple[tuple[int, int], ...]
+) -> tuple[str, Literal["zwitterion", "cationic", "anionic", "neutral"]]:
+    """(ligand class, family) from net charge and binding groups."""
+    cations = [a for a in anchors if a.role == "cation"]
+    anions = [a for a in anchors if a.role == "anion"]
+    if cations and anions and charge == 0:
+        return "zwitterion", "zwitterion"
+    if charge > 0:
+        ammonium = any(a.group.endswith("ammonium") for a in cations)
+        return ("ammonium" if ammonium else "cationic"), "cationic"
+    if charge < 0:
+        if chelates:
+            return "chelating_anion", "anionic"
+        kinds = [a.group for a in anions if a.group in ANION_CLASSES]
+        return (kinds[0] if kinds else "anionic"), "anionic"
+    return "neutral", "neutral"
+
+
+@functools.lru_cache(maxsize=8192)
+def _analyse(
+    canonical: str,
+) -> tuple[str, int, str, float, tuple[Anchor, ...], tuple[tuple[int, int], ...]]:
+    mol = _mol_from_canonical(canonical)
+    with _quiet_rdkit():
+        inchikey = Chem.MolToInchiKey(mol) or ""
+    charge = Chem.GetFormalCharge(mol)
+    formula = rdMolDescriptors.CalcMolFormula(mol)
+    mw = Descriptors.MolWt(mol)
+    anchors = find_anchors(mol)
+    chelates = find_chelate_pairs(mol, anchors)
+    return inchikey, charge, formula, mw, anchors, chelates
+
+
+def _describe(canonical: str, name: str, parts: Parts | None, tail_smiles: str | None) -> Ligand:
+    inchikey, charge, formula, mw, anchors, chelates = _analyse(canonical)
+    ligand_class, family = classify(charge, anchors, chelates)
+    return Ligand(
+        smiles=canonical,
+        name=name,
+        inchikey=inchikey,
+        charge=charge,
+        formula=formula,
+        mw=mw,
+        ligand_class=ligand_class,
+        family=family,
+        anchors=anchors,
+        chelate_pairs=chelates,
+        parts=parts,
+        tail_smiles=tail_smiles,
+    )

@@ -1,0 +1,163 @@
+"""The ``ligandlab`` command line. Human output by default, ``--json`` for machines.
+
+Every ``LigandLabError`` is printed as one line on stderr and the command exits with 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ligandlab import library
+from ligandlab.chem import build_ligand, describe, write_ligands
+from ligandlab.chem.ligand import Ligand
+from ligandlab.errors import LigandLabError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Design and screen surface ligands for metal-halide nanocrystals.",
+)
+console = Console()
+
+
+class LibraryKind(StrEnum):
+    heads = "heads"
+    tails = "tails"
+    mixtures = "mixtures"
+
+
+@app.command()
+def build(
+    head: Annotated[str, typer.Option(help="head id or alias: PE, PC, PEA, PPA, PBA, SB, ...")],
+    tail: Annotated[str, typer.Option(help="library tail id/alias, or SMILES with one [*]")],
+    bridge: Annotated[int | None, typer.Option(help="CH2 units between the charged groups")] = None,
+    from_alcohol: Annotated[
+        bool,
+        typer.Option("--from-alcohol", help="treat --tail as an alcohol R-OH (virtual synthesis)"),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=".sdf, .mol2, .pdb or .smi")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Build a ligand from head, bridge and tail; describe it and optionally write it."""
+    from ligandlab.chem.fragments import Tail
+
+    tail_arg: str | Tail = Tail.from_alcohol(tail) if from_alcohol else tail
+    lig = build_ligand(head, bridge, tail_arg)
+    desc = describe(lig)
+    if output is not None:
+        write_ligands([lig], output)
+    record = {**lig.to_dict(), **desc.summary()}
+    if output is not None:
+        record["output"] = str(output)
+    if as_json:
+        typer.echo(json.dumps(record, default=str))
+        return
+    table = Table(title=lig.name, show_header=False)
+    for k, v in record.items():
+        table.add_row(str(k), "" if v is None else str(v))
+    console.print(table)
+
+
+@app.command("library")
+def library_cmd(
+    kind: Annotated[LibraryKind, typer.Argument(help="heads, tails or mixtures")],
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """List the library's head groups, tails or mixtures."""
+    rows: list[dict[str, object]]
+    if kind is LibraryKind.heads:
+        rows = [
+            {
+                "id": h.id,
+                "aliases": ", ".join(f"{a}={b}" for a, b in h.aliases.items()),
+                "bridges": f"{h.bridges[0]}-{h.bridges[1]}",
+                "cation": h.cation,
+                "anion": h.anion,
+                "name": h.name,
+            }
+            for h in library.heads()
+        ]
+    elif kind is LibraryKind.tails:
+        rows = [
+            {
+                "id": t.id,
+                "class": t.cls,
+                "name": t.name,
+                "smiles": t.smiles,
+                "Mn": t.mn if t.mn else "",
+            }
+            for t in library.tails()
+        ]
+    else:
+        rows = [
+            {
+                "id": m.id,
+                "name": m.name,
+                "components": "; ".join(f"{c.name} {c.fraction:.2f}" for c in m.components),
+            }
+            for m in library.mixtures()
+        ]
+    _print_rows(rows, f"library {kind.value}", as_json)
+
+
+@app.command("describe")
+def describe_smiles(
+    smiles: Annotated[str, typer.Argument(help="ligand SMILES with explicit charges")],
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Validate a ligand SMILES and print its class, anchors and descriptors."""
+    lig = Ligand.from_smiles(smiles)
+    record = {**lig.to_dict(), **describe(lig).summary()}
+    record["anchors"] = ", ".join(f"{a.group}@{a.center}" for a in lig.anchors)
+    _print_rows([record], lig.name, as_json, vertical=True)
+
+
+def _print_rows(
+    rows: list[dict[str, object]], title: str, as_json: bool, vertical: bool = False
+) -> None:
+    if as_json:
+        typer.echo(json.dumps(rows, default=str))
+        return
+    if vertical and len(rows) == 1:
+        table = Table(title=title, show_header=False)
+        for k, v in rows[0].items():
+            table.add_row(str(k), "" if v is None else str(v))
+    else:
+        table = Table(title=title)
+        for col in rows[0] if rows else []:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row.values()))
+    console.print(table)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning ``LigandLabError`` into one line and exit code 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except LigandLabError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            typer.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

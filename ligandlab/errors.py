@@ -1,0 +1,73 @@
+"""One exception hierarchy for every user mistake ligandlab can detect.
+
+Each message says what was wrong and what is allowed. The CLI prints the message of
+any ``LigandLabError`` as one line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class LigandLabError(Exception):
+    """Base class of every error caused by input that ligandlab cannot accept."""
+
+
+class InvalidSmilesError(LigandLabError, ValueError):
+    """A SMILES string that RDKit cannot parse or sanitise, or that breaks a ligand rule."""
+
+
+class FragmentError(LigandLabError, ValueError):
+    """A head or tail fragment with the wrong attachment points."""
+
+
+class BridgeError(LigandLabError, ValueError):
+    """A bridge length outside what a head group allows."""
+
+
+class UnknownNameError(LigandLabError, KeyError):
+    """A name not found in a library; the message lists the closest known names."""
+
+    def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
+        self.kind, self.name = kind, name
+        self.known = sorted(set(known))
+        close = closest(name, self.known)
+        hint = f"closest: {', '.join(close)}" if close else f"known: {', '.join(self.known[:12])}"
+        super().__init__(f"unknown {kind} {name!r}; {hint}")
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0])
+
+
+class UnknownHeadError(UnknownNameError):
+    """Head group not in library/heads.yaml."""
+
+
+class UnknownTailError(UnknownNameError):
+    """Tail not in library/tails.yaml."""
+
+
+class UnknownMixtureError(UnknownNameError):
+    """Mixture not in library/mixtures.yaml."""
+
+
+class ConformerError(LigandLabError, RuntimeError):
+    """RDKit could not embed any 3D conformer for a molecule."""
+
+
+class OutputError(LigandLabError, OSError):
+    """An output path that cannot be written, or an unsupported output format."""
+
+
+class LibraryError(LigandLabError):
+    """A library data file that is missing or malformed."""
+
+
+def closest(name: str, known: Iterable[str], n: int = 5) -> list[str]:
+    """The known names most similar to ``name`` (case-insensitive), best first."""
+    known = list(known)
+    lower = {k.lower(): k for k in known}
+    hits = difflib.get_close_matches(name.lower(), list(lower), n=n, cutoff=0.4)
+    prefix = [k for k in known if k.lower().startswith(name.lower()[:2]) and k not in hits]
+    return [lower[h] for h in hits] + prefix[: max(0, n - len(hits))]

@@ -1,0 +1,214 @@
+"""Typed access to the data in ``library/``.
+
+The files are found inside the installed package (``ligandlab/_library``, put there by the
+wheel build) or, for an editable install, in the source checkout's ``library/``.
+``LIGANDLAB_LIBRARY`` points at another copy. Every record carries its ``source``.
+Records are plain data (no RDKit); ``ligandlab.chem`` turns them into molecules.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ligandlab.errors import (
+    LibraryError,
+    UnknownHeadError,
+    UnknownMixtureError,
+    UnknownTailError,
+)
+
+TailClass = Literal[
+    "linear_alkyl",
+    "branched_alkyl",
+    "unsaturated",
+    "aromatic",
+    "halogenated",
+    "polyether",
+    "polystyrene",
+    "diacylglycerol",
+    "methyl",
+]
+
+
+def data_root() -> Path:
+    """Directory holding the library YAML files."""
+    env = os.environ.get("LIGANDLAB_LIBRARY")
+    candidates = [Path(env)] if env else []
+    here = Path(__file__).resolve().parent
+    candidates += [here / "_library", here.parent / "library"]
+    for path in candidates:
+        if (path / "heads.yaml").is_file():
+            return path
+    raise LibraryError(
+        "ligandlab library data not found; looked in " + ", ".join(str(c) for c in candidates)
+    )
+
+
+@functools.cache
+def load_yaml(name: str) -> Any:
+    """Parsed content of ``library/<name>`` (cached for the process)."""
+    path = data_root() / name
+    try:
+        with path.open() as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise LibraryError(f"library file {path} is missing") from exc
+    except yaml.YAMLError as exc:
+        raise LibraryError(f"library file {path} is not valid YAML: {exc}") from exc
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class HeadRecord(_Record):
+    """A zwitterionic head group assembled as core + bridge(s) + cationic/anionic end(s).
+
+    ``core`` carries ``[*:1]`` where the tail attaches and ``[*:10k]`` where bridge k starts;
+    end k carries ``[*:10k+1]`` where bridge k ends. A bridge is n CH2 units.
+    """
+
+    id: str
+    name: str
+    family: str
+    core: str
+    ends: tuple[str, ...]
+    bridges: tuple[int, int] = Field(description="allowed bridge range, inclusive")
+    default_bridge: int
+    aliases: dict[str, int] = Field(default_factory=dict, description="alias -> fixed bridge")
+    cation: str
+    anion: str
+    source: str
+
+    @field_validator("bridges")
+    @classmethod
+    def _range(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if v[0] < 1 or v[1] < v[0]:
+            raise ValueError(f"bad bridge range {v}")
+        return v
+
+
+class TailRecord(_Record):
+    """A tail R with one attachment point ``[*]`` at the atom bonded to the head."""
+
+    id: str
+    name: str
+    smiles: str
+    cls: TailClass = Field(alias="class")
+    aliases: tuple[str, ...] = ()
+    alcohol: str | None = Field(default=None, description="precursor alcohol R-OH, if common")
+    mn: float | None = Field(default=None, description="number-average molar mass, g/mol")
+    in_default_library: bool = True
+    source: str
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class MixtureComponent(_Record):
+    """One molecule of a mixture and its mole fraction."""
+
+    name: str
+    smiles: str | None = None
+    head: str | None = None
+    bridge: int | None = None
+    tail: str | None = None
+    fraction: float = Field(gt=0, le=1)
+
+
+class MixtureRecord(_Record):
+    """A natural or commercial ligand mixture such as lecithin."""
+
+    id: str
+    name: str
+    components: tuple[MixtureComponent, ...]
+    source: str
+
+    @field_validator("components")
+    @classmethod
+    def _sum_to_one(cls, v: tuple[MixtureComponent, ...]) -> tuple[MixtureComponent, ...]:
+        total = sum(c.fraction for c in v)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"component fractions sum to {total}, not 1")
+        return v
+
+
+def _records(name: str, model: type[_Record], key: str) -> tuple[Any, ...]:
+    raw = load_yaml(name)
+    try:
+        return tuple(model.model_validate(item) for item in raw[key])
+    except (ValidationError, KeyError, TypeError) as exc:
+        raise LibraryError(f"library file {name} is malformed: {exc}") from exc
+
+
+@functools.cache
+def heads() -> tuple[HeadRecord, ...]:
+    """Every head group in the library."""
+    return _records("heads.yaml", HeadRecord, "heads")
+
+
+@functools.cache
+def tails() -> tuple[TailRecord, ...]:
+    """Every tail in the library."""
+    return _records("tails.yaml", TailRecord, "tails")
+
+
+@functools.cache
+def mixtures() -> tuple[MixtureRecord, ...]:
+    """Every mixture record (e.g. natural lecithin)."""
+    return _records("mixtures.yaml", MixtureRecord, "mixtures")
+
+
+def default_tails() -> tuple[TailRecord, ...]:
+    """The tails of the default screening library (helper caps such as methyl left out)."""
+    return tuple(t for t in tails() if t.in_default_library)
+
+
+def head_names() -> list[str]:
+    """Head ids and aliases, as accepted by ``build_ligand``."""
+    out: list[str] = []
+    for h in heads():
+        out.append(h.id)
+        out.extend(h.aliases)
+    return out
+
+
+def resolve_head(name: str) -> tuple[HeadRecord, int | None]:
+    """The head record for an id or alias, and the bridge an alias fixes (else ``None``)."""
+    low = name.strip().lower()
+    for h in heads():
+        if h.id.lower() == low:
+            return h, None
+        for alias, bridge in h.aliases.items():
+            if alias.lower() == low:
+                return h, bridge
+    raise UnknownHeadError("head", name, head_names())
+
+
+def head(name: str) -> HeadRecord:
+    """The head record for an id or alias."""
+    return resolve_head(name)[0]
+
+
+def tail(name: str) -> TailRecord:
+    """The tail record for an id or alias (case-insensitive)."""
+    low = name.strip().lower()
+    for t in tails():
+        if t.id.lower() == low or low in (a.lower() for a in t.aliases):
+            return t
+    known = [t.id for t in tails()] + [a for t in tails() for a in t.aliases]
+    raise UnknownTailError("tail", name, known)
+
+
+def mixture(name: str) -> MixtureRecord:
+    """The mixture record for an id (case-insensitive)."""
+    low = name.strip().lower()
+    for m in mixtures():
+        if m.id.lower() == low:
+            return m
+    raise UnknownMixtureError("mixture", name, [m.id for m in mixtures()])

@@ -1,0 +1,134 @@
+"""Conformer ensembles and descriptors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ligandlab as ll
+from ligandlab.chem import descriptors
+
+
+def test_screened_dielectric_span_grows_with_bridge() -> None:
+    p95 = [ll.head_descriptors_for("PE", n).span("no", 95) for n in (2, 3, 4)]
+    assert p95[0] < p95[1] < p95[2]
+    # geometric sanity: a C2 bridge cannot put N and O more than ~6 A apart
+    assert 4.5 < p95[0] < 6.0 and p95[2] > 7.0
+
+
+def test_gas_phase_folds_the_zwitterion() -> None:
+    """Why the screened dielectric is the default: in the gas phase most conformers of a C4
+    head fold into a salt bridge (N...O < 3 A), hiding the reach of the bridge."""
+    model = ll.chem.head_model("PE", 4)
+    gas = ll.conformers(model.smiles, n=40, dielectric="1")
+    screened = ll.conformers(model.smiles, n=40, dielectric="4r")
+    (cat,), (an,) = model.cations, model.anions
+
+    def folded(ens: ll.ConformerEnsemble) -> float:
+        xyz = ens.all_positions()
+        d = np.linalg.norm(xyz[:, list(an.binding)] - xyz[:, [cat.center]], axis=-1).min(axis=1)
+        return float(np.mean(d < 3.0))
+
+    assert folded(gas) > 0.5 > folded(screened)
+
+
+def test_cation_radius_primary_vs_quaternary() -> None:
+    pe = ll.head_descriptors_for("PEA").cation_radius
+    pc = ll.head_descriptors_for("PC").cation_radius
+    assert pe is not None and pc is not None
+    # a primary ammonium is about the size of MA+ (effective radius 2.17 A, Kieslich 2014)
+    assert 2.0 < pe < 2.5 and pc > pe + 0.8
+
+
+def test_tail_descriptors_trends() -> None:
+    c16 = ll.tail_descriptors("[*]CCCCCCCCCCCCCCCC")
+    c8 = ll.tail_descriptors(ll.chem.fragments.resolve_tail("C8"))
+    c8c12 = ll.tail_descriptors(ll.chem.fragments.resolve_tail("C8C12"))
+    oleyl = ll.tail_descriptors(ll.chem.fragments.resolve_tail("oleyl"))
+    benzyl = ll.tail_descriptors(ll.chem.fragments.resolve_tail("benzyl"))
+    # an all-trans chain occupies ~0.18-0.21 nm^2 (crystalline alkanes: ~4.9 chains/nm^2)
+    assert 0.15 < c16.cross_section_nm2 < 0.23
+    # extended length: Tanford l = 0.154 + 0.1265 n nm for the carbon skeleton, plus vdW ends
+    assert 2.0 < c16.extended_length_nm < 2.5 and c16.extended_length_nm > c8.extended_length_nm
+    assert c8c12.cross_section_nm2 > 1.5 * c16.cross_section_nm2
+    assert (c8c12.branch_points, c16.branch_points) == (1, 0)
+    assert (oleyl.unsaturations, c16.unsaturations) == (1, 0)
+    assert (benzyl.aromatic_rings, c16.aromatic_rings) == (1, 0)
+    assert c16.rotatable_bonds == 14 and c16.carbons == 16
+    assert c8c12.volume_nm3 > c16.volume_nm3 > c8.volume_nm3
+
+
+def test_smiles_ligand_shares_parts_with_built_one() -> None:
+    built = ll.build_ligand("PE", 2, "C12")
+    typed = ll.Ligand.from_smiles(built.smiles)
+    head_smiles, tail_smiles = ll.chem.split_head_tail(typed)
+    assert head_smiles == ll.chem.head_model("PE", 2).smiles
+    assert tail_smiles == ll.chem.fragments.resolve_tail("C12").smiles
+    a, b = ll.describe(built), ll.describe(typed)
+    assert a.tail == b.tail and a.head is not None and b.head is not None
+    assert a.head.d_no == b.head.d_no
+
+
+@pytest.mark.parametrize(
+    "smiles",
+    [
+        "[NH3+]CCc1ccccc1",
+        "CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]",
+        "CCCCCCCCP(=O)([O-])O",
+        "CCCCCCCCS(=O)(=O)[O-]",
+        "[O-]C(=O)c1ccccn1",
+    ],
+)
+def test_describe_any_ligand_class(smiles: str) -> None:
+    d = ll.describe(ll.Ligand.from_smiles(smiles))
+    assert d.head is not None and d.head.n_conformers > 0
+    if smiles != "[O-]C(=O)c1ccccn1":
+        assert d.tail is not None and d.tail.extended_length_nm > 0.3
+
+
+def test_conformer_cache_roundtrip_and_seed(fresh_cache) -> None:  # type: ignore[no-untyped-def]
+    smi = "CCCCCOP(=O)([O-])OCC[NH3+]"
+    a = ll.conformers(smi, n=8, seed=3)
+    files = list(fresh_cache.rglob("*.pkl"))
+    assert len(files) == 1
+    b = ll.conformers(smi, n=8, seed=3)  # from disk
+    assert np.allclose(a.all_positions(), b.all_positions())
+    c = ll.conformers(smi, n=8, seed=4)
+    assert not np.allclose(a.all_positions(), c.all_positions())
+    # conformers differ from each other (RDKit's seed-0 quirk is avoided)
+    x = a.all_positions()
+    assert np.abs(x - x[0]).max(axis=(1, 2))[1:].min() > 0.1
+    assert list(a.energies) == sorted(a.energies)
+
+
+def test_describe_many_computes_each_part_once(fresh_cache, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls = {"head": 0, "tail": 0}
+    real_head, real_tail = (
+        descriptors._head_descriptors_uncached,
+        descriptors._tail_descriptors_uncached,
+    )
+
+    def head(*a):  # type: ignore[no-untyped-def]
+        calls["head"] += 1
+        return real_head(*a)
+
+    def tail(*a):  # type: ignore[no-untyped-def]
+        calls["tail"] += 1
+        return real_tail(*a)
+
+    monkeypatch.setattr(descriptors, "_head_descriptors_uncached", head)
+    monkeypatch.setattr(descriptors, "_tail_descriptors_uncached", tail)
+    ligs = ll.enumerate_ligands(heads=["PE", "PC"], bridges=[2, 3], tails=["C5", "C8", "benzyl"])
+    out = ll.describe_many(ligs, workers=1)
+    assert len(out) == len(ligs) == 9  # PE/2, PE/3, PC(=PE-NMe3/2) x 3 tails
+    assert calls == {"head": 3, "tail": 3}
+    ll.describe_many(ligs, workers=1)
+    assert calls == {"head": 3, "tail": 3}
+
+
+def test_cache_env_moves_cache(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LIGANDLAB_CACHE", str(tmp_path / "elsewhere"))
+    ll.conformers("CCO", n=2)
+    assert list((tmp_path / "elsewhere").rglob("*.pkl"))
+    monkeypatch.setenv("LIGANDLAB_CACHE", "off")
+    assert ll.cache.cache_dir() is None if hasattr(ll, "cache") else True

@@ -1,0 +1,107 @@
+"""Writing files and the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdkit import Chem
+
+import ligandlab as ll
+from ligandlab.cli import main
+
+
+@pytest.mark.parametrize("suffix", [".sdf", ".mol2", ".pdb", ".smi"])
+def test_write_formats_roundtrip(tmp_path: Path, suffix: str) -> None:
+    lig = ll.build_ligand("PE", 3, "C5")
+    out = ll.write_ligands([lig], tmp_path / f"x{suffix}")
+    text = out.read_text()
+    if suffix == ".sdf":
+        mol = next(iter(Chem.SDMolSupplier(str(out), removeHs=False)))
+        heavy = Chem.RemoveHs(mol)
+        Chem.RemoveStereochemistry(heavy)  # RDKit perceives a P "stereocentre" from 3D
+        assert Chem.MolToSmiles(heavy) == lig.smiles
+        assert mol.GetNumConformers() == 1 and mol.GetConformer().Is3D()
+    elif suffix == ".mol2":
+        mol = Chem.MolFromMol2File(str(out), removeHs=False)
+        assert mol is not None and mol.GetNumAtoms() == Chem.AddHs(lig.mol).GetNumAtoms()
+        assert "N.4" in text and "P.3" in text
+    elif suffix == ".pdb":
+        mol = Chem.MolFromPDBFile(str(out), removeHs=False)
+        assert mol is not None and " LIG " in text
+    else:
+        assert text.split()[0] == lig.smiles
+
+
+def test_write_errors(tmp_path: Path) -> None:
+    lig = ll.build_ligand("PE", 2, "C5")
+    with pytest.raises(ll.errors.OutputError, match="unsupported output format"):
+        ll.write_ligands([lig], tmp_path / "x.xyz")
+    with pytest.raises(ll.errors.OutputError, match="does not exist"):
+        ll.write_ligands([lig], tmp_path / "missing" / "x.sdf")
+
+
+def test_cli_build_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(
+        [
+            "build",
+            "--head",
+            "PE",
+            "--bridge",
+            "3",
+            "--tail",
+            "C8C12",
+            "-o",
+            str(tmp_path / "x.sdf"),
+            "--json",
+        ]
+    )
+    record = json.loads(capsys.readouterr().out)
+    assert record["smiles"] == "CCCCCCCCCCC(CCCCCCCC)COP(=O)([O-])OCCC[NH3+]"
+    assert record["head"] == "PE" and record["bridge"] == 3
+    assert (tmp_path / "x.sdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "--head", "PX", "--tail", "C16"], "unknown head 'PX'"),
+        (["build", "--head", "PE", "--bridge", "9", "--tail", "C16"], "outside the range"),
+        (
+            ["build", "--head", "PE", "--tail", "C16", "-o", "/nonexistent/dir/x.sdf"],
+            "cannot write",
+        ),
+        (["build", "--head", "PE", "--tail", "[*]CC[*]"], "2 attachment points"),
+        (["describe", "C1CC"], "cannot be parsed"),
+    ],
+)
+def test_cli_errors_one_line_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and message in err and "Traceback" not in err
+
+
+def test_cli_library_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["library", "tails", "--json"])
+    tails = json.loads(capsys.readouterr().out)
+    assert len(tails) >= 24 and {"id", "class", "smiles"} <= set(tails[0])
+    main(["library", "heads", "--json"])
+    heads = json.loads(capsys.readouterr().out)
+    assert {"PE", "PE-NMe3", "SB", "CB", "GABA", "bisPE"} <= {h["id"] for h in heads}
+
+
+def test_console_script_exit_code(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "ligandlab"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "ligandlab.cli"]
+    proc = subprocess.run(
+        [*cmd, "build", "--head", "PE", "--tail", "nope"], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: unknown tail 'nope'")

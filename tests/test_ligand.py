@@ -1,0 +1,95 @@
+"""Ligand validation, classes and anchors for every ligand class."""
+
+from __future__ import annotations
+
+import pytest
+
+import ligandlab as ll
+
+
+@pytest.mark.parametrize(
+    ("smiles", "cls", "family", "charge"),
+    [
+        ("CCCCCCCCCCCCCCCCOP(=O)([O-])OCC[NH3+]", "zwitterion", "zwitterion", 0),
+        ("[NH3+]CCc1ccccc1", "ammonium", "cationic", 1),
+        ("CCCCCCCC/C=C\\CCCCCCCC[NH3+]", "ammonium", "cationic", 1),
+        ("CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]", "carboxylate", "anionic", -1),
+        ("CCCCCCCCCCCCCCCCCCP(=O)([O-])O", "phosphonate", "anionic", -1),
+        ("CCCCCCCCCCCCOP(=O)([O-])O", "phosphate", "anionic", -1),
+        ("CCCCCCCCCCCCS(=O)(=O)[O-]", "sulfonate", "anionic", -1),
+        ("CCCCCCCCCCCCOS(=O)(=O)[O-]", "sulfate", "anionic", -1),
+        ("[O-]C(=O)c1ccccn1", "chelating_anion", "anionic", -1),
+        ("[O-]C(=O)c1ccccc1O", "chelating_anion", "anionic", -1),
+        ("CCCCCCCCN", "neutral", "neutral", 0),
+        ("CC[N+](=O)[O-]", "neutral", "neutral", 0),
+        ("NC=[NH2+]", "cationic", "cationic", 1),
+    ],
+)
+def test_classes(smiles: str, cls: str, family: str, charge: int) -> None:
+    lig = ll.Ligand.from_smiles(smiles)
+    assert (lig.ligand_class, lig.family, lig.charge) == (cls, family, charge)
+
+
+def test_anchor_atoms_of_pe() -> None:
+    lig = ll.Ligand.from_smiles("[NH3+]CCOP(=O)([O-])OCCCCC")
+    mol = lig.mol
+    (cat,) = lig.cations
+    (an,) = lig.anions
+    assert mol.GetAtomWithIdx(cat.center).GetSymbol() == "N" and cat.group == "primary_ammonium"
+    assert mol.GetAtomWithIdx(an.center).GetSymbol() == "P" and an.group == "phosphate"
+    assert sorted(mol.GetAtomWithIdx(i).GetSymbol() for i in an.binding) == ["O", "O"]
+
+
+def test_chelate_pair_is_carboxylate_o_and_ring_n() -> None:
+    lig = ll.Ligand.from_smiles("[O-]C(=O)c1ccccn1")
+    mol = lig.mol
+    assert lig.chelate_pairs
+    for o, d in lig.chelate_pairs:
+        assert mol.GetAtomWithIdx(o).GetSymbol() == "O"
+        assert mol.GetAtomWithIdx(d).GetSymbol() == "N"
+
+
+def test_canonical_identity_and_key() -> None:
+    a = ll.Ligand.from_smiles("[NH3+]CCOP([O-])(=O)OCCCCCCCCCCCCCCCC")
+    b = ll.build_ligand("PE", 2, "C16")
+    assert a == b and a.key == b.key == "BQISFTKVULMCDX-UHFFFAOYSA-N"
+    assert a.smiles == b.smiles
+
+
+@pytest.mark.parametrize(
+    ("smiles", "fragment"),
+    [
+        ("CC(C", "cannot be parsed"),
+        ("C[N](C)(C)(C)C", "not a valid molecule"),
+        ("CC[NH3+].[Br-]", "2 fragments"),
+        ("C[CH2]", "radical"),
+        ("[*]CCCC", "attachment point"),
+        ("", "empty"),
+    ],
+)
+def test_bad_smiles(smiles: str, fragment: str) -> None:
+    with pytest.raises(ll.errors.InvalidSmilesError, match=fragment):
+        ll.Ligand.from_smiles(smiles)
+
+
+def test_bad_fragments_and_names() -> None:
+    with pytest.raises(ll.errors.UnknownHeadError, match="closest: PE"):
+        ll.build_ligand("PF", 2, "C16")
+    with pytest.raises(ll.errors.UnknownTailError, match="C8C12"):
+        ll.build_ligand("PE", 2, "C8C21")
+    with pytest.raises(ll.errors.BridgeError, match=r"2\.\.4"):
+        ll.build_ligand("PE", 5, "C16")
+    with pytest.raises(ll.errors.BridgeError, match="fixes the bridge"):
+        ll.build_ligand("PEA", 3, "C16")
+    with pytest.raises(ll.errors.FragmentError, match="2 attachment points"):
+        ll.build_ligand("PE", 2, "[*]CCCC[*]")
+    with pytest.raises(ll.errors.FragmentError, match="0 attachment points"):
+        ll.Tail.from_smiles("CCCC")
+    with pytest.raises(ll.errors.FragmentError, match="phenol"):
+        ll.Tail.from_alcohol("Oc1ccccc1")
+    with pytest.raises(ll.errors.FragmentError, match="non-equivalent OH"):
+        ll.Tail.from_alcohol("OCCCC(O)C")
+    with pytest.raises(ll.errors.InvalidSmilesError, match="fragments"):
+        ll.build_ligand("PE", 2, "[*]CCCC.CC")
+    # every one of these is a LigandLabError
+    assert issubclass(ll.errors.UnknownTailError, ll.LigandLabError)
