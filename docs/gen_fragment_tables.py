@@ -21,22 +21,50 @@ def main() -> None:
     for h in ll.library.heads():
         example = ll.build_ligand(h.id, h.default_bridge, "C12")
         aliases = ", ".join(f"{a} = {h.id}/{b}" for a, b in h.aliases.items())
-        heads.append([f"`{h.id}`", h.name, f"{h.bridges[0]}–{h.bridges[1]}", aliases,
-                      f"`{example.smiles}`", h.source])
-    tails = [[f"`{t.id}`", t.name, t.cls, f"`{t.smiles}`", ", ".join(t.aliases),
-              str(int(t.mn)) if t.mn else "", t.source] for t in ll.library.tails()]
+        heads.append(
+            [
+                f"`{h.id}`",
+                h.name,
+                f"{h.bridges[0]}–{h.bridges[1]}",
+                aliases,
+                f"`{example.smiles}`",
+                h.source,
+            ]
+        )
+    tails = [
+        [
+            f"`{t.id}`",
+            t.name,
+            t.cls,
+            f"`{t.smiles}`",
+            ", ".join(t.aliases),
+            str(int(t.mn)) if t.mn else "",
+            t.source,
+        ]
+        for t in ll.library.tails()
+    ]
     mixes = []
     for m in ll.library.mixtures():
-        mixes.append([f"`{m.id}`", m.name,
-                      "; ".join(f"{c.name} ({c.fraction:.2f})" for c in m.components), m.source])
-    text = "\n\n".join([
-        "# Fragment library\n\nGenerated from `library/*.yaml` by `docs/gen_fragment_tables.py` "
-        "(do not edit by hand). Example SMILES use a dodecyl tail and the head's default bridge.",
-        "## Heads\n\n" + _md(heads, ["id", "name", "bridges", "aliases", "example (C12)", "source"]),
-        f"## Tails ({len(tails)})\n\n" + _md(tails, ["id", "name", "class", "SMILES", "aliases",
-                                                     "Mn", "source"]),
-        "## Mixtures\n\n" + _md(mixes, ["id", "name", "components (mole fraction)", "source"]),
-    ])
+        mixes.append(
+            [
+                f"`{m.id}`",
+                m.name,
+                "; ".join(f"{c.name} ({c.fraction:.2f})" for c in m.components),
+                m.source,
+            ]
+        )
+    text = "\n\n".join(
+        [
+            "# Fragment library\n\nGenerated from `library/*.yaml` by "
+            "`docs/gen_fragment_tables.py` (do not edit by hand). Example SMILES use a "
+            "dodecyl tail and the head's default bridge.",
+            "## Heads\n\n"
+            + _md(heads, ["id", "name", "bridges", "aliases", "example (C12)", "source"]),
+            f"## Tails ({len(tails)})\n\n"
+            + _md(tails, ["id", "name", "class", "SMILES", "aliases", "Mn", "source"]),
+            "## Mixtures\n\n" + _md(mixes, ["id", "name", "components (mole fraction)", "source"]),
+        ]
+    )
     path = Path(__file__).with_name("fragments.md")
     path.write_text(text + "\n")
     print(f"wrote {path}")

@@ -55,9 +55,9 @@ def main() -> None:
         table.add_row(*(str(v) for v in row.values))
     console = Console(width=200)
     console.print(table)
-    heads = df["name"].str.split("-", n=1).str[1]
+    combos = {(d.ligand.parts.head, d.ligand.parts.bridge) for d in described if d.ligand.parts}
     console.print(
-        f"{len(df)} ligands from {heads.nunique()} head/bridge combinations and "
+        f"{len(df)} ligands from {len(combos)} head/bridge combinations and "
         f"{len(ll.library.default_tails())} tails; all net-neutral zwitterions: "
         f"{bool((df['charge'] == 0).all())}"
     )
