@@ -56,6 +56,13 @@ class ConformerEnsemble:
         return w / w.sum()
 
 
+def set_dielectric(props: object, dielectric: str = "4r") -> None:
+    """Apply a named dielectric model to RDKit ``MMFFMolProperties``."""
+    model, constant = _DIELECTRICS[dielectric]
+    props.SetMMFFDielectricModel(model)  # type: ignore[attr-defined]
+    props.SetMMFFDielectricConstant(constant)  # type: ignore[attr-defined]
+
+
 def conformers(
     mol_or_smiles: Chem.Mol | str,
     n: int = 30,
@@ -102,9 +109,7 @@ def _generate(
     props = AllChem.MMFFGetMoleculeProperties(mol)
     if props is None:
         raise ConformerError(f"MMFF94 has no parameters for {smiles}")
-    model, constant = _DIELECTRICS[dielectric]
-    props.SetMMFFDielectricModel(model)
-    props.SetMMFFDielectricConstant(constant)
+    set_dielectric(props, dielectric)
     # One force field per conformer: RDKit's OptimizeMoleculeConfs(mol, ff) reuses the
     # first conformer's coordinates for all of them (seen with RDKit 2026.09), and
     # MMFFOptimizeMoleculeConfs cannot take the screened-dielectric properties.

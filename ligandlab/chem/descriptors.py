@@ -24,7 +24,7 @@ from scipy.spatial import ConvexHull
 
 from ligandlab import cache
 from ligandlab.chem.assembly import CAP_ISOTOPE, head_label, head_model, resolve_bridge
-from ligandlab.chem.conformers import ConformerEnsemble, conformers
+from ligandlab.chem.conformers import ConformerEnsemble, conformers, set_dielectric
 from ligandlab.chem.fragments import Tail, cap_tail
 from ligandlab.chem.ligand import Ligand
 
@@ -347,8 +347,7 @@ def _stretched(mol: Chem.Mol, anchor: int) -> Chem.Mol:
         rdMolTransforms.SetDihedralDeg(c, a, b, cc, d, 180.0)
     props = AllChem.MMFFGetMoleculeProperties(out)
     if props is not None:
-        props.SetMMFFDielectricModel(2)
-        props.SetMMFFDielectricConstant(4.0)
+        set_dielectric(props, "4r")
         ff = AllChem.MMFFGetMoleculeForceField(out, props, confId=0)
         for a, b, cc, d in zip(path, path[1:], path[2:], path[3:], strict=False):
             bond = out.GetBondBetweenAtoms(b, cc)

@@ -157,14 +157,6 @@ def fragment(smiles: str) -> Chem.Mol:
     return mol
 
 
-def strip_maps(mol: Chem.Mol) -> Chem.Mol:
-    """A copy of ``mol`` without atom-map numbers."""
-    out = Chem.Mol(mol)
-    for atom in out.GetAtoms():
-        atom.SetAtomMapNum(0)
-    return out
-
-
 def cap_tail(tail: Tail, cap: str = "C") -> Chem.Mol:
     """The tail with its attachment point replaced by ``cap`` (an element symbol).
 
@@ -202,6 +194,5 @@ __all__ = [
     "fragment",
     "join",
     "resolve_tail",
-    "strip_maps",
     "tail_fragment",
 ]
