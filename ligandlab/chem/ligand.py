@@ -18,9 +18,9 @@ from ligandlab.errors import InvalidSmilesError
 
 Role = Literal["cation", "anion"]
 
-# Binding-group patterns, most specific first. Each yields (group name, role, SMARTS,
-# index of the key atom in the match). Charge-separated neutral groups (nitro, N-oxide)
-# are not matched because the patterns require a charge not cancelled on a neighbour.
+# Binding-group patterns, most specific first: (group name, role, SMARTS); the first atom
+# of each SMARTS is the group's key atom (N, P, S or C). Charge-separated neutral groups
+# (nitro, N-oxide) are not matched: the patterns need a charge not cancelled on a neighbour.
 _GROUPS: tuple[tuple[str, Role, str], ...] = (
     ("primary_ammonium", "cation", "[NX4+;H3]"),
     ("secondary_ammonium", "cation", "[NX4+;H2]"),
