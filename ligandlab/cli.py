@@ -32,6 +32,7 @@ class LibraryKind(StrEnum):
     heads = "heads"
     tails = "tails"
     mixtures = "mixtures"
+    solvents = "solvents"
 
 
 @app.command()
@@ -70,10 +71,10 @@ def build(
 
 @app.command("library")
 def library_cmd(
-    kind: Annotated[LibraryKind, typer.Argument(help="heads, tails or mixtures")],
+    kind: Annotated[LibraryKind, typer.Argument(help="heads, tails, mixtures or solvents")],
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """List the library's head groups, tails or mixtures."""
+    """List the library's head groups, tails, mixtures or solvents."""
     rows: list[dict[str, object]]
     if kind is LibraryKind.heads:
         rows = [
@@ -98,6 +99,21 @@ def library_cmd(
             }
             for t in library.tails()
         ]
+    elif kind is LibraryKind.solvents:
+        rows = [
+            {
+                "id": x.id,
+                "class": x.cls,
+                "dD": x.d_d,
+                "dP": x.d_p,
+                "dH": x.d_h,
+                "V": x.v,
+                "eps": x.dielectric,
+                "bp": x.bp,
+                "NC-safe": "yes" if x.nc_compatible else "no",
+            }
+            for x in library.solvents()
+        ]
     else:
         rows = [
             {
@@ -120,6 +136,63 @@ def describe_smiles(
     record = {**lig.to_dict(), **describe(lig).summary()}
     record["anchors"] = ", ".join(f"{a.group}@{a.center}" for a in lig.anchors)
     _print_rows([record], lig.name, as_json, vertical=True)
+
+
+@app.command("solvents")
+def solvents_cmd(
+    tail: Annotated[
+        str | None, typer.Option(help="library tail id/alias, or tail SMILES with one [*]")
+    ] = None,
+    smiles: Annotated[str | None, typer.Option(help="ligand SMILES (its tail is used)")] = None,
+    solvent: Annotated[
+        str | None,
+        typer.Option(help="with --library: rank tails for it; with --tail/--smiles: anti-solvents"),
+    ] = None,
+    library_: Annotated[
+        bool, typer.Option("--library", help="rank the default library's tails for --solvent")
+    ] = False,
+    classes: Annotated[bool, typer.Option("--classes", help="rank solvent classes")] = False,
+    top: Annotated[int, typer.Option(help="rows to show")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Match ligand tails and solvents by Hansen parameters (like dissolves like).
+
+    --tail C8C12: solvents for that tail, best first. --tail C8C12 --solvent hexane:
+    anti-solvents to precipitate such NCs from hexane. --solvent PGMEA --library: the
+    library's tails ranked for PGMEA.
+    """
+    from ligandlab.chem import solvent_match as sm
+
+    if (tail is None) == (smiles is None) and not (library_ and solvent):
+        raise LigandLabError("give one of --tail or --smiles, or --solvent with --library")
+    if tail is not None and smiles is not None:
+        raise LigandLabError("give --tail or --smiles, not both")
+    if library_:
+        if solvent is None:
+            raise LigandLabError("--library needs --solvent")
+        table = sm.ligands_for_solvent(solvent)
+        title = f"library tails for {solvent}"
+    else:
+        subject: object = tail if tail is not None else Ligand.from_smiles(str(smiles))
+        label = tail if tail is not None else str(smiles)
+        if solvent is not None:
+            table = sm.antisolvents(subject, solvent)
+            title = f"anti-solvents for {label} dispersed in {solvent}"
+        elif classes:
+            table = sm.solvent_classes(subject)
+            title = f"solvent classes for {label}"
+        else:
+            table = sm.match_solvents(subject)
+            title = f"solvents for {label}"
+    if not as_json:  # keep the terminal table narrow; JSON carries every column
+        short = ["ligand", "solvent", "class", "d_d", "d_p", "d_h", "ra", "red", "chi", "good"]
+        short += ["mean_chi", "mean_red", "best", "best_red", "n", "bp", "note"]
+        table = table[[c for c in short if c in table.columns]]
+    rows = [
+        {str(k): v for k, v in row.items()}
+        for row in table.head(top).round(2).to_dict(orient="records")
+    ]
+    _print_rows(rows, title, as_json)
 
 
 def _print_rows(

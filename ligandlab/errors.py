@@ -52,6 +52,14 @@ class UnknownMixtureError(UnknownNameError):
     """Mixture not in library/mixtures.yaml."""
 
 
+class UnknownSolventError(UnknownNameError):
+    """Solvent not in library/solvents.yaml."""
+
+
+class HansenGroupError(LigandLabError, ValueError):
+    """A structure with a group the Hansen group-contribution method does not cover."""
+
+
 class ConformerError(LigandLabError, RuntimeError):
     """RDKit could not embed any 3D conformer for a molecule."""
 

@@ -20,6 +20,7 @@ from ligandlab.errors import (
     LibraryError,
     UnknownHeadError,
     UnknownMixtureError,
+    UnknownSolventError,
     UnknownTailError,
 )
 
@@ -138,6 +139,42 @@ class MixtureRecord(_Record):
         return v
 
 
+SolventClass = Literal[
+    "alkane",
+    "aromatic",
+    "halogenated",
+    "fluorous",
+    "ether",
+    "ketone",
+    "ester",
+    "alcohol",
+    "polar_aprotic",
+    "water",
+]
+
+
+class SolventRecord(_Record):
+    """A solvent: Hansen parameters (MPa^1/2), molar volume (cm3/mol) and properties."""
+
+    id: str
+    name: str
+    smiles: str
+    cls: SolventClass = Field(alias="class")
+    aliases: tuple[str, ...] = ()
+    d_d: float
+    d_p: float = Field(ge=0)
+    d_h: float = Field(ge=0)
+    v: float = Field(gt=0, description="molar volume, cm3/mol")
+    dielectric: float | None = None
+    bp: float | None = Field(default=None, description="normal boiling point, C")
+    nc_compatible: bool = True
+    why: str | None = Field(default=None, description="why it is not NC-compatible")
+    estimated: bool = False
+    source: str = "hansen2007 (HSP, V); crc97 (dielectric, bp)"
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
 def _records(name: str, model: type[_Record], key: str) -> tuple[Any, ...]:
     raw = load_yaml(name)
     try:
@@ -162,6 +199,49 @@ def tails() -> tuple[TailRecord, ...]:
 def mixtures() -> tuple[MixtureRecord, ...]:
     """Every mixture record (e.g. natural lecithin)."""
     return _records("mixtures.yaml", MixtureRecord, "mixtures")
+
+
+@functools.cache
+def solvents() -> tuple[SolventRecord, ...]:
+    """Every solvent in the library."""
+    return _records("solvents.yaml", SolventRecord, "solvents")
+
+
+def solvent_names() -> list[str]:
+    """Solvent ids and aliases."""
+    return [n for s in solvents() for n in (s.id, *s.aliases)]
+
+
+def solvent(name: str) -> SolventRecord:
+    """The solvent record for an id, alias or name (case-insensitive)."""
+    low = name.strip().lower()
+    for s in solvents():
+        if low in (s.id.lower(), s.name.lower(), *(a.lower() for a in s.aliases)):
+            return s
+    raise UnknownSolventError("solvent", name, solvent_names())
+
+
+@functools.cache
+def immiscible_pairs() -> frozenset[frozenset[str]]:
+    """Solvent id pairs that do not mix in all proportions (classes expanded)."""
+    raw = load_yaml("solvents.yaml").get("immiscible", [])
+    ids = [s.id for s in solvents()]
+
+    def expand(term: str) -> list[str]:
+        if term == "*":
+            return ids
+        members = [s.id for s in solvents() if s.cls == term]
+        if members:
+            return members
+        return [solvent(term).id]
+
+    out: set[frozenset[str]] = set()
+    for a, b in raw:
+        for x in expand(a):
+            for y in expand(b):
+                if x != y:
+                    out.add(frozenset((x, y)))
+    return frozenset(out)
 
 
 def default_tails() -> tuple[TailRecord, ...]:

@@ -35,7 +35,7 @@ CASES = [
     ("PE", 3, "phenylpropyl", "[NH3+]CCCOP(=O)([O-])OCCCc1ccccc1"),
     ("PE", 2, "biphenylmethyl", "[NH3+]CCOP(=O)([O-])OCc1ccc(-c2ccccc2)cc1"),
     ("PE", 2, "naphthylmethyl", "[NH3+]CCOP(=O)([O-])OCc1cccc2ccccc12"),
-    ("PE", 2, "bromoundecyl", "[NH3+]CCOP(=O)([O-])OCCCCCCCCCCCBr"),
+    ("PE", 2, "bromobenzyl", "[NH3+]CCOP(=O)([O-])OCc1ccc(Br)cc1"),
     (
         "PE",
         2,

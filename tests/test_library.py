@@ -50,7 +50,7 @@ def test_tail_library_covers_the_required_classes() -> None:
         "phenylpropyl",
         "biphenylmethyl",
         "naphthylmethyl",
-        "bromoundecyl",
+        "bromobenzyl",
         "perfluorooctyl",
         "chlorobenzyl",
         "PEG-OH",

@@ -19,30 +19,53 @@ from ligandlab.chem.descriptors import (
     tail_descriptors,
 )
 from ligandlab.chem.fragments import Tail
+from ligandlab.chem.hansen import HansenParameters, hansen, hansen_from_smiles
 from ligandlab.chem.io import write_ligands
 from ligandlab.chem.ligand import Anchor, Ligand, Parts
 from ligandlab.chem.mixture import Mixture
+from ligandlab.chem.solvent_match import (
+    antisolvents,
+    best_solvent_class,
+    ligands_for_solvent,
+    match_solvents,
+    solvent_classes,
+    tail_hansen,
+)
+from ligandlab.chem.solvents import Solvent, flory_chi, hansen_distance, interaction_radius
 
 __all__ = [
     "Anchor",
     "ConformerEnsemble",
+    "HansenParameters",
     "HeadDescriptors",
     "Ligand",
     "LigandDescriptors",
     "Mixture",
     "Parts",
+    "Solvent",
     "Synthesis",
     "Tail",
     "TailDescriptors",
+    "antisolvents",
+    "best_solvent_class",
     "build_ligand",
     "conformers",
     "describe",
     "describe_many",
     "enumerate_ligands",
+    "flory_chi",
+    "hansen",
+    "hansen_distance",
+    "hansen_from_smiles",
     "head_descriptors_for",
     "head_model",
+    "interaction_radius",
+    "ligands_for_solvent",
+    "match_solvents",
+    "solvent_classes",
     "split_head_tail",
     "tail_descriptors",
+    "tail_hansen",
     "virtual_synthesis",
     "write_ligands",
 ]
