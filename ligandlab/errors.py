@@ -60,6 +60,18 @@ class HansenGroupError(LigandLabError, ValueError):
     """A structure with a group the Hansen group-contribution method does not cover."""
 
 
+class UnknownMaterialError(UnknownNameError):
+    """Material not in library/materials.yaml."""
+
+
+class MaterialError(LigandLabError, ValueError):
+    """An impossible composition, or a slab or nanocrystal that cannot be built as asked."""
+
+
+class PlacementError(LigandLabError, ValueError):
+    """Ligands that cannot be placed as asked (coverage, count, mode, sites)."""
+
+
 class ConformerError(LigandLabError, RuntimeError):
     """RDKit could not embed any 3D conformer for a molecule."""
 

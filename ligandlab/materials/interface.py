@@ -1,0 +1,342 @@
+"""A slab with ligands on its sites: the structure handed to scorers, MD and files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from ase import Atoms
+from scipy.spatial import cKDTree
+
+from ligandlab.chem.ligand import Ligand
+from ligandlab.errors import OutputError, PlacementError
+from ligandlab.materials.placement import INTER_LIGAND, Placement, _anchor_points, _pose
+from ligandlab.materials.slab import Slab
+
+
+@dataclass
+class Interface:
+    """Slab + ligands; ``placements`` say which site each ligand holds and in which mode.
+
+    Atom order is deterministic: the slab's remaining atoms in their order, then the
+    ligands in placement order, each ligand's atoms in its canonical SMILES order with
+    hydrogens after the heavy atoms.
+    """
+
+    slab: Slab
+    ligands: list[Ligand]
+    atoms: Atoms
+    placements: list[Placement]
+    resnames: list[str]
+    residues: np.ndarray
+    removed_ions: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def assemble(
+        cls,
+        slab: Slab,
+        ligands: list[Ligand],
+        plan: list[tuple[int, int, int, str]],
+        removed: set[int],
+    ) -> Interface:
+        keep = np.ones(len(slab.atoms), bool)
+        keep[list(removed)] = False
+        base = slab.atoms[keep]
+        removed_ions: dict[str, int] = {}
+        for res in np.unique(slab.residues[list(removed)]) if removed else []:
+            name = slab.resnames[int(np.flatnonzero(slab.residues == res)[0])]
+            removed_ions[name] = removed_ions.get(name, 0) + 1
+        cell = slab.atoms.cell.array
+        box = np.array([cell[0, 0], cell[1, 1], cell[2, 2]])
+        tree = cKDTree(wrap(base.get_positions(), box), boxsize=box)
+        r_slab = slab_contact_radii(slab)[keep]
+        radii = [contact_radii(_ensemble_mol(lig)) for lig in ligands]
+        poses: dict[tuple[int, str, int], object] = {}
+        symbols = list(base.get_chemical_symbols())
+        positions = [base.get_positions()]
+        resnames = [n for n, k in zip(slab.resnames, keep, strict=True) if k]
+        residues = list(np.unique(slab.residues[keep], return_inverse=True)[1])
+        next_res = (max(residues) + 1) if residues else 0
+        placements: list[Placement] = []
+        lig_xyz: list[np.ndarray] = []
+        for k, site, face, mode in plan:
+            key = (k, mode, face)
+            if key not in poses:
+                poses[key] = _pose(ligands[k], mode, slab, face, radii[k])
+            pose = poses[key]
+            s = slab.sites[face]
+            xyz = pose.xyz + s.a_pos[site]  # type: ignore[attr-defined]
+            lift = _lift_wrapped(xyz, radii[k], tree, r_slab, face, box)
+            xyz = xyz + lift * np.array([0.0, 0.0, float(face)])
+            ens_mol = _ensemble_mol(ligands[k])
+            start = len(symbols)
+            symbols.extend(a.GetSymbol() for a in ens_mol.GetAtoms())
+            positions.append(xyz)
+            lig_xyz.append(xyz)
+            name = f"L{k + 1:02d}"[:3]
+            resnames.extend([name] * len(xyz))
+            residues.extend([next_res] * len(xyz))
+            next_res += 1
+            cat, an = _anchor_points(ligands[k])
+            placements.append(
+                Placement(
+                    ligand=k,
+                    site=site,
+                    face=face,
+                    mode=mode,
+                    atoms=(start, start + len(xyz)),
+                    cation_height=None if cat is None else float((xyz[cat, 2] - s.z_plane) * face),
+                    anion_height=None if an is None else float((xyz[an, 2] - s.z_plane) * face),
+                )
+            )
+        all_pos = np.concatenate(positions)
+        zmin, zmax = all_pos[:, 2].min(), all_pos[:, 2].max()
+        slab_z = slab.atoms.get_positions()[:, 2]
+        vacuum = cell[2, 2] - (slab_z.max() - slab_z.min())
+        new_cell = cell.copy()
+        new_cell[2, 2] = max(cell[2, 2], (zmax - zmin) + vacuum)
+        atoms = Atoms(symbols=symbols, positions=all_pos, cell=new_cell, pbc=True)
+        iface = cls(slab, ligands, atoms, placements, resnames, np.array(residues), removed_ions)
+        d = iface.min_intermolecular_distance()
+        if d < INTER_LIGAND:
+            raise PlacementError(
+                f"ligands clash (closest atoms of two ligands {d:.2f} A < {INTER_LIGAND} A); "
+                "lower the coverage or use a larger slab"
+            )
+        return iface
+
+    # ----- analysis -----------------------------------------------------------------
+    def min_intermolecular_distance(self) -> float:
+        """Closest distance (A) between atoms of two different ligands (periodic in-plane)."""
+        if len(self.placements) < 2:
+            return float("inf")
+        idx = np.concatenate([np.arange(*p.atoms) for p in self.placements])
+        mol = np.concatenate(
+            [np.full(p.atoms[1] - p.atoms[0], i) for i, p in enumerate(self.placements)]
+        )
+        cell = self.atoms.cell.array
+        box = np.array([cell[0, 0], cell[1, 1], cell[2, 2]])
+        pos = wrap(self.atoms.get_positions()[idx], box)
+        tree = cKDTree(pos, boxsize=box)
+        pairs = tree.query_pairs(r=3.0, output_type="ndarray")
+        pairs = pairs[mol[pairs[:, 0]] != mol[pairs[:, 1]]]
+        if len(pairs) == 0:
+            return float("inf")
+        return float(np.linalg.norm(_mic(pos[pairs[:, 0]] - pos[pairs[:, 1]], box), axis=1).min())
+
+    def heights(self) -> dict[str, dict[str, float]]:
+        """Mean height (A) of each ligand's cationic and anionic centre above the A-plane."""
+        out: dict[str, dict[str, float]] = {}
+        for k, lig in enumerate(self.ligands):
+            ps = [p for p in self.placements if p.ligand == k]
+            cat = [p.cation_height for p in ps if p.cation_height is not None]
+            an = [p.anion_height for p in ps if p.anion_height is not None]
+            out[lig.name] = {
+                "cation_height_A": float(np.mean(cat)) if cat else float("nan"),
+                "anion_height_A": float(np.mean(an)) if an else float("nan"),
+                "count": float(len(ps)),
+            }
+        return out
+
+    def composition(self) -> dict[str, int]:
+        """Residue counts: slab ions and ligands (L01, L02, ...)."""
+        out: dict[str, int] = {}
+        seen: set[int] = set()
+        for res, name in zip(self.residues, self.resnames, strict=True):
+            if int(res) not in seen:
+                seen.add(int(res))
+                out[name] = out.get(name, 0) + 1
+        return out
+
+    def modes(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in self.placements:
+            out[p.mode] = out.get(p.mode, 0) + 1
+        return out
+
+    @property
+    def charge(self) -> int:
+        """Net formal charge: slab ions left plus ligand charges."""
+        q = self.slab.charge()
+        mat = self.slab.material
+        qmap = {mat.a_site.symbol.upper(): mat.a_site.charge}
+        for b in mat.b_sites:
+            qmap[b.symbol.upper()] = b.charge
+        for ion, _ in mat.halides:
+            qmap[ion.symbol.upper()] = ion.charge
+        q -= sum(qmap[k] * v for k, v in self.removed_ions.items())
+        return q + sum(self.ligands[p.ligand].charge for p in self.placements)
+
+    # ----- conversion and output -----------------------------------------------------
+    def to_ase(self) -> Atoms:
+        """A copy as ``ase.Atoms`` with residue names and numbers in ``arrays``."""
+        atoms = self.atoms.copy()
+        atoms.set_array("residuenames", np.array(self.resnames, dtype="U3"))
+        atoms.set_array("residuenumbers", self.residues + 1)
+        return atoms
+
+    def to_pymatgen(self):  # type: ignore[no-untyped-def]
+        """A pymatgen ``Structure`` (periodic)."""
+        from pymatgen.io.ase import AseAtomsAdaptor
+
+        return AseAtomsAdaptor.get_structure(self.atoms)
+
+    def write(self, path: str | Path) -> Path:
+        """Write .pdb (residue names), .xyz/.extxyz or .cif."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        try:
+            if suffix == ".pdb":
+                _write_pdb(self, path)
+            elif suffix in (".xyz", ".extxyz"):
+                from ase.io import write
+
+                write(path, self.to_ase(), format="extxyz")
+            elif suffix == ".cif":
+                from ase.io import write
+
+                write(path, self.atoms, format="cif")
+            else:
+                raise OutputError(
+                    f"unsupported structure format {suffix!r}; use .pdb, .extxyz or .cif"
+                )
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        return path
+
+    def render(self, path: str | Path) -> Path:
+        """Top and side views as one PNG."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from ase.visualize.plot import plot_atoms
+
+        path = Path(path)
+        fig, axes = plt.subplots(1, 2, figsize=(12, 6))
+        plot_atoms(self.atoms, axes[0], rotation="0x,0y,0z", radii=0.5)
+        axes[0].set_title("top view")
+        plot_atoms(self.atoms, axes[1], rotation="-90x,0y,0z", radii=0.5)
+        axes[1].set_title("side view")
+        for ax in axes:
+            ax.set_axis_off()
+        fig.suptitle(
+            f"{self.slab.material.name} ({self.slab.facet}) {self.slab.termination}: "
+            + ", ".join(f"{n} x{int(v['count'])}" for n, v in self.heights().items())
+        )
+        fig.tight_layout()
+        try:
+            fig.savefig(path, dpi=100)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        finally:
+            plt.close(fig)
+        return path
+
+
+def wrap(x: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Coordinates folded into [0, box) (safe for cKDTree's periodic boxsize)."""
+    out = x - box * np.floor(x / box)
+    return np.where(out >= box, out - box, out)
+
+
+def _mic(d: np.ndarray, box: np.ndarray) -> np.ndarray:
+    return d - box * np.round(d / box)
+
+
+# Bondi van der Waals radii (A; Bondi, J. Phys. Chem. 68, 441 (1964)) for ligand atoms and
+# halides; metal cations of the slab use their Shannon radii (library/materials.yaml). An H
+# on N or O (an H-bond donor) counts as POLAR_H. Contacts closer than CONTACT_SCALE x
+# (r_i + r_j) are clashes (CONTACT_SCALE is an estimate).
+VDW = {
+    "H": 1.20,
+    "C": 1.70,
+    "N": 1.55,
+    "O": 1.52,
+    "F": 1.47,
+    "P": 1.80,
+    "S": 1.80,
+    "Cl": 1.75,
+    "Br": 1.85,
+    "I": 1.98,
+}
+POLAR_H = 1.0
+CONTACT_SCALE = 0.8
+
+
+def slab_contact_radii(slab: Slab) -> np.ndarray:
+    """Contact radii of slab atoms: Shannon radii for metal cations (Cs+, Pb2+, ...),
+    Bondi radii for halides and the atoms of molecular cations (their N-H as donors)."""
+    mat = slab.material
+    ionic = {mat.a_site.symbol: mat.a_site.radius} if mat.a_site.kind == "atom" else {}
+    ionic.update({b.symbol: b.radius for b in mat.b_sites})
+    out = []
+    for sym in slab.atoms.get_chemical_symbols():
+        if sym in ionic:
+            out.append(ionic[sym])
+        elif sym == "H":
+            out.append(POLAR_H)
+        else:
+            out.append(VDW.get(sym, 1.8))
+    return np.array(out)
+
+
+def contact_radii(mol) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Per-atom contact radii of a ligand (polar H reduced to POLAR_H)."""
+    out = []
+    for atom in mol.GetAtoms():
+        sym = atom.GetSymbol()
+        if sym == "H" and any(n.GetSymbol() in ("N", "O") for n in atom.GetNeighbors()):
+            out.append(POLAR_H)
+        else:
+            out.append(VDW.get(sym, 1.8))
+    return np.array(out)
+
+
+def _lift_wrapped(
+    xyz: np.ndarray,
+    r_lig: np.ndarray,
+    tree: cKDTree,
+    r_slab: np.ndarray,
+    face: int,
+    box: np.ndarray,
+) -> float:
+    """Smallest lift along the normal so that no ligand-slab pair is in vdW contact."""
+    up = np.array([0.0, 0.0, float(face)])
+    reach = CONTACT_SCALE * (r_lig.max() + r_slab.max())
+    lift = 0.0
+    for _ in range(400):
+        d, j = tree.query(wrap(xyz + lift * up, box), k=12, distance_upper_bound=reach)
+        ok = np.isinf(d)
+        jj = np.where(ok, 0, j)
+        need = CONTACT_SCALE * (r_lig[:, None] + r_slab[jj])
+        if np.all(ok | (d >= need)):
+            return lift
+        lift += 0.05
+    raise PlacementError("could not seat the ligand without clashing with the slab")
+
+
+def _ensemble_mol(lig: Ligand):  # type: ignore[no-untyped-def]
+    from ligandlab.chem.conformers import conformers
+    from ligandlab.materials.placement import N_CONFORMERS
+
+    return conformers(lig.smiles, n=N_CONFORMERS, seed=0).mol
+
+
+def _write_pdb(iface: Interface, path: Path) -> None:
+    cell = iface.atoms.cell.cellpar()
+    lines = ["CRYST1{:9.3f}{:9.3f}{:9.3f}{:7.2f}{:7.2f}{:7.2f} P 1           1".format(*cell)]
+    counts: dict[str, int] = {}
+    for i, (atom, res, name) in enumerate(
+        zip(iface.atoms, iface.residues, iface.resnames, strict=True)
+    ):
+        counts[f"{res}{atom.symbol}"] = counts.get(f"{res}{atom.symbol}", 0) + 1
+        aname = f"{atom.symbol}{counts[f'{res}{atom.symbol}']}"[:4]
+        x, y, z = atom.position
+        lines.append(
+            f"HETATM{(i + 1) % 100000:5d} {aname:<4s} {name:>3s} A{(int(res) + 1) % 10000:4d}    "
+            f"{x:8.3f}{y:8.3f}{z:8.3f}  1.00  0.00          {atom.symbol:>2s}"
+        )
+    lines.append("END")
+    path.write_text("\n".join(lines) + "\n")

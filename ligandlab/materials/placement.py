@@ -1,0 +1,323 @@
+"""Ligands placed on real surface sites at a chosen coverage and binding mode.
+
+Binding modes on an AX-terminated surface (SCIENCE.md section 3; paper Fig. 2a):
+BM1 on top of the intact surface; BM2 the cation replaces the A ion (anion on top);
+BM2' the anion replaces the X ion above Pb (cation on top); BM3 both: the ligand replaces
+the A-X pair. Ammonium cations take A-sites, anionic groups take X-sites, and a chelating
+anion puts both donors over one Pb.
+
+The pose comes from the ligand's conformer ensemble. For every conformer, a weighted Kabsch
+fit puts the cation centre on its target, the anion centre on its target and the tail end
+straight up. The conformer chosen fits the anchors best, keeps the tail above the surface
+and does not touch its own images on neighbouring sites. It is then lifted along the
+normal until no atom is closer than ``CONTACT`` to the slab. The lift is the ligand's
+protrusion, which grows with the bulk of the cationic group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from ligandlab.chem.conformers import conformers
+from ligandlab.chem.ligand import Ligand
+from ligandlab.errors import PlacementError
+from ligandlab.materials.slab import Slab
+
+if TYPE_CHECKING:
+    from ligandlab.materials.interface import Interface
+
+Mode = Literal["BM1", "BM2", "BM2'", "BM3"]
+MODES = ("BM1", "BM2", "BM2'", "BM3")
+
+# Geometry targets (Angstrom). Estimates chosen for a start pose, not fitted values:
+CONTACT = 2.0  # closest allowed ligand-slab atom distance after lifting (H...X ~ 2.3-2.6)
+ANION_ABOVE_X = 1.2  # anion centre (P/S/C) above the X position it replaces (O takes X's place)
+ON_TOP = 3.0  # extra height of a group adsorbed on an intact site (BM1, or the free end)
+INTER_LIGAND = 1.6  # closest allowed distance between atoms of different ligands
+N_CONFORMERS = 12
+
+
+@dataclass(frozen=True)
+class Pose:
+    """A ligand conformer oriented for one site type (coordinates relative to the A-site)."""
+
+    xyz: np.ndarray
+    conformer: int
+    anchor_error: float
+    lift: float
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One placed ligand: which ligand, on which site and face, in which mode, which atoms."""
+
+    ligand: int
+    site: int
+    face: int
+    mode: str
+    atoms: tuple[int, int]  # [start, stop) in the interface's atoms
+    cation_height: float | None  # cationic centre above the A-plane (A), if any
+    anion_height: float | None
+
+
+def _anchor_points(lig: Ligand) -> tuple[int | None, int | None]:
+    cat = lig.cations[0].center if lig.cations else None
+    an = lig.anions[0].center if lig.anions else None
+    return cat, an
+
+
+def _kabsch(p: np.ndarray, q: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rotation r and translation t minimising sum w |r p + t - q|^2."""
+    w = w / w.sum()
+    pc, qc = (w[:, None] * p).sum(0), (w[:, None] * q).sum(0)
+    h = ((p - pc) * w[:, None]).T @ (q - qc)
+    u, _, vt = np.linalg.svd(h)
+    d = np.sign(np.linalg.det(vt.T @ u.T))
+    r = vt.T @ np.diag([1.0, 1.0, d]) @ u.T
+    return r, qc - r @ pc
+
+
+def _targets(
+    mode: str, a_site: np.ndarray, x_site: np.ndarray, face: int
+) -> tuple[np.ndarray, np.ndarray]:
+    up = np.array([0.0, 0.0, float(face)])
+    cat = a_site + (ON_TOP * up if mode in ("BM1", "BM2'") else 0.0)
+    an = x_site + (ANION_ABOVE_X + (ON_TOP if mode in ("BM1", "BM2") else 0.0)) * up
+    return cat, an
+
+
+def _site_environment(
+    slab: Slab, face: int, lig: Ligand, mode: str
+) -> tuple[cKDTree, np.ndarray, np.ndarray]:
+    """KD-tree of the slab around site 0 with this ligand's own A and/or X removed."""
+    from ligandlab.materials.interface import slab_contact_radii, wrap
+
+    s = slab.sites[face]
+    cat_in, an_in = _seated(lig, mode)
+    keep = np.ones(len(slab.atoms), bool)
+    if cat_in and s.a_atom[0] >= 0:
+        keep[slab.residues == slab.residues[s.a_atom[0]]] = False
+    if an_in and s.x_atom[0] >= 0:
+        keep[s.x_atom[0]] = False
+    cell = slab.atoms.cell.array
+    box = np.array([cell[0, 0], cell[1, 1], cell[2, 2]])
+    r = slab_contact_radii(slab)[keep]
+    return cKDTree(wrap(slab.atoms.get_positions()[keep], box), boxsize=box), r, box
+
+
+def _pose(
+    lig: Ligand,
+    mode: str,
+    slab: Slab,
+    face: int,
+    radii: np.ndarray,
+) -> Pose:
+    """Best pose of a ligand on a generic site of ``slab``'s face (relative to site 0).
+
+    Each conformer is fitted, lifted out of contact with the slab (neighbours intact), and
+    scored by how far its anchors then sit from their targets.
+    """
+    from ligandlab.materials.interface import _lift_wrapped
+
+    tree_env, r_env, box = _site_environment(slab, face, lig, mode)
+    ens = conformers(lig.smiles, n=N_CONFORMERS, seed=0)
+    cat, an = _anchor_points(lig)
+    heavy = np.array([a.GetAtomicNum() > 1 for a in ens.mol.GetAtoms()])
+    sites = slab.sites[face]
+    a0, x0 = sites.a_pos[0], sites.x_pos[0]
+    t_cat, t_an = _targets(mode, a0, x0, face)
+    up = np.array([0.0, 0.0, float(face)])
+    cell = slab.atoms.cell.array
+    lattice = [cell[0] / slab.size[0], cell[1] / slab.size[1]]
+    images = [
+        i * lattice[0] + j * lattice[1] for i in (-1, 0, 1) for j in (-1, 0, 1) if (i, j) != (0, 0)
+    ]
+    best: tuple[float, Pose] | None = None
+    for k, xyz in enumerate(ens.all_positions()):
+        anchors = [i for i in (cat, an) if i is not None]
+        head = xyz[anchors].mean(axis=0)
+        tail_end = int(np.argmax(np.where(heavy, np.linalg.norm(xyz - head, axis=1), -1)))
+        reach = float(np.linalg.norm(xyz[tail_end] - head))
+        pts, tgt, w = [], [], []
+        if cat is not None:
+            pts.append(xyz[cat])
+            tgt.append(t_cat)
+            w.append(1.0)
+        if an is not None:
+            pts.append(xyz[an])
+            tgt.append(t_an)
+            w.append(1.0)
+        mid = np.mean(tgt, axis=0)
+        pts.append(xyz[tail_end])
+        tgt.append(mid + max(reach, 1.0) * up)
+        w.append(0.5)
+        if len(pts) == 2:  # one anchor: add a point below it so the fit is defined
+            pts.append(xyz[anchors[0]] - (xyz[tail_end] - xyz[anchors[0]]) * 0.1)
+            tgt.append(tgt[0] - 0.1 * max(reach, 1.0) * up)
+            w.append(0.5)
+        r, t = _kabsch(np.array(pts), np.array(tgt), np.array(w))
+        placed = xyz @ r.T + t
+        try:
+            lift = _lift_wrapped(placed, radii, tree_env, r_env, face, box)
+        except PlacementError:
+            continue
+        placed = placed + lift * up
+        err = float(
+            np.sqrt(
+                np.mean([np.sum((placed[i] - q) ** 2) for i, q in zip(anchors, tgt, strict=False)])
+            )
+        )
+        below = np.clip(sites.z_plane * face + 1.0 - placed[heavy][:, 2] * face, 0, None)
+        tree = cKDTree(placed)
+        self_clash = min(float(tree.query(placed + shift, k=1)[0].min()) for shift in images)
+        score = err + 2.0 * float(below.sum()) + 10.0 * max(0.0, 2.2 - self_clash)
+        score += 0.3 * (ens.energies[k] - ens.energies.min()) / 10.0
+        pose = Pose(placed - a0, k, err, lift)
+        if best is None or score < best[0]:
+            best = (score, pose)
+    if best is None:
+        raise PlacementError(f"no conformer of {lig.name!r} fits a {mode} site without clashes")
+    return best[1]
+
+
+def site_order(slab: Slab, face: int, pattern: str, seed: int) -> np.ndarray:
+    """Order in which sites are filled: uniform (farthest point), random or checkerboard."""
+    s = slab.sites[face]
+    n = s.n
+    if pattern == "random":
+        return np.random.default_rng(seed).permutation(n)
+    if pattern == "checkerboard":
+        cell = slab.atoms.cell.array
+        ij = np.round(s.a_pos[:, :2] / [cell[0, 0] / slab.size[0], cell[1, 1] / slab.size[1]])
+        parity = (ij.sum(axis=1) % 2).astype(int)
+        return np.concatenate([np.flatnonzero(parity == 0), np.flatnonzero(parity == 1)])
+    if pattern != "uniform":
+        raise PlacementError(f"unknown pattern {pattern!r}; use uniform, random or checkerboard")
+    cell = slab.atoms.cell.array
+    box = np.array([cell[0, 0], cell[1, 1]])
+    xy = s.a_pos[:, :2]
+    order = [0]
+    dmin = np.full(n, np.inf)
+    for _ in range(n - 1):
+        d = xy - xy[order[-1]]
+        d -= box * np.round(d / box)
+        dmin = np.minimum(dmin, np.linalg.norm(d, axis=1))
+        dmin[order] = -1
+        order.append(int(np.argmax(dmin)))
+    return np.array(order)
+
+
+def _as_ligands(ligands: object) -> list[Ligand]:
+    items = ligands if isinstance(ligands, (list, tuple)) else [ligands]
+    out = []
+    for item in items:
+        if isinstance(item, Ligand):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Ligand.from_smiles(item))
+        else:
+            raise PlacementError(f"cannot place {type(item).__name__}; give Ligand or SMILES")
+    if not out:
+        raise PlacementError("no ligands given")
+    return out
+
+
+def _counts(total: int, fractions: list[float]) -> list[int]:
+    """Split ``total`` by ``fractions`` (largest remainder, deterministic)."""
+    raw = [total * f for f in fractions]
+    base = [int(np.floor(r)) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - base[i]), i))
+    for i in order[: total - sum(base)]:
+        base[i] += 1
+    return base
+
+
+def _seated(lig: Ligand, mode: str) -> tuple[bool, bool]:
+    """(cation in the A pocket, anion on the X site) for a mode and this ligand's groups."""
+    cat_in = bool(lig.cations) and mode in ("BM2", "BM3")
+    an_in = bool(lig.anions) and mode in ("BM2'", "BM3")
+    return cat_in, an_in
+
+
+def place_ligands(
+    slab: Slab,
+    ligands: object,
+    coverage: float | None = None,
+    count: int | None = None,
+    mode: str = "BM3",
+    pattern: str = "uniform",
+    fractions: list[float] | None = None,
+    seed: int = 0,
+) -> Interface:
+    """Place ligands on the slab's ligated face(s); returns an :class:`Interface`.
+
+    ``coverage`` is ligands per surface A-site ([Lig]) on each ligated face, or give
+    ``count`` per face; the default is the slab's ``ligand_fraction``. ``ligands`` is a
+    ligand, a SMILES or a list for a mixed shell with ``fractions``. In BM3 the ligands take
+    the sites the slab's ``ax_fraction`` vacated first, and then replace intact A-X pairs.
+    If the slab was built with ``ax_fraction`` < 1 and [Lig] + [ABr] > 1, the surplus
+    ligands lie on the intact surface in BM1, so the slab keeps its [ABr].
+    """
+    from ligandlab.materials.interface import Interface
+
+    ligs = _as_ligands(ligands)
+    if mode not in MODES:
+        raise PlacementError(f"unknown binding mode {mode!r}; use {', '.join(MODES)}")
+    if fractions is None:
+        fractions = [1.0 / len(ligs)] * len(ligs)
+    if len(fractions) != len(ligs) or any(f < 0 for f in fractions):
+        raise PlacementError("fractions must be one non-negative number per ligand")
+    if abs(sum(fractions) - 1.0) > 1e-6:
+        raise PlacementError(f"fractions must sum to 1, got {sum(fractions):g}")
+    if coverage is None and count is None:
+        if slab.ligand_fraction is None:
+            raise PlacementError(
+                "give coverage (0-1) or count, or build the slab with ligand_fraction"
+            )
+        coverage = slab.ligand_fraction
+    for lig in ligs:
+        if not lig.anchors:
+            raise PlacementError(
+                f"ligand {lig.name!r} has no charged binding group; it cannot take a surface site"
+            )
+    removed: set[int] = set()
+    plan: list[tuple[int, int, int, str]] = []  # (ligand, site, face, mode)
+    for face in slab.ligated_faces:
+        s = slab.sites[face]
+        if count is not None:
+            n_face = int(count)
+            if n_face < 0:
+                raise PlacementError(f"count must be >= 0, got {count}")
+        else:
+            assert coverage is not None
+            if not 0.0 <= coverage <= 1.0:
+                raise PlacementError(f"coverage must be within 0-1, got {coverage}")
+            n_face = round(coverage * s.n)
+        if n_face > s.n:
+            raise PlacementError(
+                f"{n_face} ligands but only {s.n} surface A-sites on a {slab.size[0]}x"
+                f"{slab.size[1]} face; use coverage <= 1 or a larger slab"
+            )
+        order = site_order(slab, face, pattern, seed)
+        vacant = [int(i) for i in order if s.a_atom[i] < 0]
+        intact = [int(i) for i in order if s.a_atom[i] >= 0]
+        keep_ax = slab.ax_fraction < 1.0 and slab.termination == "AX"
+        sites = (vacant + intact)[:n_face]
+        kinds = _counts(n_face, fractions)
+        who = [k for k, c in enumerate(kinds) for _ in range(c)]
+        who = list(np.random.default_rng(seed).permutation(who)) if len(ligs) > 1 else who
+        for k, site in zip(who, sites, strict=True):
+            m = mode
+            if keep_ax and mode in ("BM2", "BM2'", "BM3") and s.a_atom[site] >= 0:
+                m = "BM1"  # surplus over the vacancies: keep the slab's [ABr]
+            cat_in, an_in = _seated(ligs[k], m)
+            if s.a_atom[site] >= 0 and cat_in:
+                removed.update(np.flatnonzero(slab.residues == slab.residues[s.a_atom[site]]))
+            if s.x_atom[site] >= 0 and an_in:
+                removed.add(int(s.x_atom[site]))
+            plan.append((int(k), site, face, m))
+    return Interface.assemble(slab, ligs, plan, removed)
