@@ -20,6 +20,7 @@ import numpy as np
 
 import ligandlab as ll
 from ligandlab import library
+from ligandlab.chem.hansen import estimator_errors
 
 CLASS_ORDER = [
     "alkane",
@@ -36,17 +37,8 @@ CLASS_ORDER = [
 
 def estimator_accuracy() -> tuple[int, tuple[float, float, float], list[str]]:
     """(solvents compared, MAE of dD/dP/dH, solvents the method cannot cover)."""
-    errors, skipped = [], []
-    for s in library.solvents():
-        if s.estimated:
-            continue
-        try:
-            h = ll.hansen(s.smiles)
-        except ll.errors.HansenGroupError:
-            skipped.append(s.id)
-            continue
-        errors.append((abs(s.d_d - h.d_d), abs(s.d_p - h.d_p), abs(s.d_h - h.d_h)))
-    mae = np.mean(np.array(errors), axis=0)
+    errors, skipped = estimator_errors()
+    mae = np.mean(np.abs(np.array([e[1:] for e in errors])), axis=0)
     return len(errors), (float(mae[0]), float(mae[1]), float(mae[2])), skipped
 
 

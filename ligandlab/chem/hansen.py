@@ -294,3 +294,19 @@ def _parse(smiles: str) -> Chem.Mol:
     if len(Chem.GetMolFrags(mol)) > 1:
         raise InvalidSmilesError(f"{smiles!r} has several molecules; give one")
     return mol
+
+
+def estimator_errors() -> tuple[list[tuple[str, float, float, float]], list[str]]:
+    """Signed errors (tabulated - estimated dD, dP, dH) on the library's tabulated solvents,
+    and the solvents the method cannot cover. Estimated library entries are left out."""
+    errors, skipped = [], []
+    for s in library.solvents():
+        if s.estimated:
+            continue
+        try:
+            h = hansen_from_smiles(s.smiles)
+        except HansenGroupError:
+            skipped.append(s.id)
+            continue
+        errors.append((s.id, s.d_d - h.d_d, s.d_p - h.d_p, s.d_h - h.d_h))
+    return errors, skipped

@@ -9,6 +9,7 @@ import numpy as np
 from ase import Atoms
 from scipy.spatial import cKDTree
 
+from ligandlab.chem.descriptors import VDW_RADIUS
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import OutputError, PlacementError
 from ligandlab.materials.placement import INTER_LIGAND, Placement, _anchor_points, _pose
@@ -245,22 +246,11 @@ def _mic(d: np.ndarray, box: np.ndarray) -> np.ndarray:
     return d - box * np.round(d / box)
 
 
-# Bondi van der Waals radii (A; Bondi, J. Phys. Chem. 68, 441 (1964)) for ligand atoms and
-# halides; metal cations of the slab use their Shannon radii (library/materials.yaml). An H
-# on N or O (an H-bond donor) counts as POLAR_H. Contacts closer than CONTACT_SCALE x
-# (r_i + r_j) are clashes (CONTACT_SCALE is an estimate).
-VDW = {
-    "H": 1.20,
-    "C": 1.70,
-    "N": 1.55,
-    "O": 1.52,
-    "F": 1.47,
-    "P": 1.80,
-    "S": 1.80,
-    "Cl": 1.75,
-    "Br": 1.85,
-    "I": 1.98,
-}
+# Ligand atoms and halides use the Bondi radii of chem.descriptors; metal cations of the
+# slab use their Shannon radii (library/materials.yaml). An H on N or O (an H-bond donor)
+# counts as POLAR_H (estimate). Contacts closer than CONTACT_SCALE x (r_i + r_j) are
+# clashes (CONTACT_SCALE is an estimate).
+VDW = VDW_RADIUS
 POLAR_H = 1.0
 CONTACT_SCALE = 0.8
 
