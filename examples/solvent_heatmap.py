@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import get_args
 
 import matplotlib
 
@@ -22,17 +23,7 @@ import ligandlab as ll
 from ligandlab import library
 from ligandlab.chem.hansen import estimator_errors
 
-CLASS_ORDER = [
-    "alkane",
-    "aromatic",
-    "halogenated",
-    "fluorous",
-    "ether",
-    "ketone",
-    "ester",
-    "alcohol",
-    "polar_aprotic",
-]
+CLASS_ORDER = list(get_args(library.SolventClass))
 
 
 def estimator_accuracy() -> tuple[int, tuple[float, float, float], list[str]]:

@@ -12,7 +12,7 @@ from scipy.spatial import cKDTree
 from ligandlab.chem.descriptors import VDW_RADIUS
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import OutputError, PlacementError
-from ligandlab.materials.placement import INTER_LIGAND, Placement, _anchor_points, _pose
+from ligandlab.materials.placement import INTER_LIGAND, Placement, Pose, _anchor_points, _pose
 from ligandlab.materials.slab import Slab
 
 
@@ -52,8 +52,9 @@ class Interface:
         box = np.array([cell[0, 0], cell[1, 1], cell[2, 2]])
         tree = cKDTree(wrap(base.get_positions(), box), boxsize=box)
         r_slab = slab_contact_radii(slab)[keep]
-        radii = [contact_radii(_ensemble_mol(lig)) for lig in ligands]
-        poses: dict[tuple[int, str, int], object] = {}
+        mols = [_ensemble_mol(lig) for lig in ligands]
+        radii = [contact_radii(mol) for mol in mols]
+        poses: dict[tuple[int, str, int], Pose] = {}
         symbols = list(base.get_chemical_symbols())
         positions = [base.get_positions()]
         resnames = [n for n, k in zip(slab.resnames, keep, strict=True) if k]
@@ -67,10 +68,10 @@ class Interface:
                 poses[key] = _pose(ligands[k], mode, slab, face, radii[k])
             pose = poses[key]
             s = slab.sites[face]
-            xyz = pose.xyz + s.a_pos[site]  # type: ignore[attr-defined]
+            xyz = pose.xyz + s.a_pos[site]
             lift = _lift_wrapped(xyz, radii[k], tree, r_slab, face, box)
             xyz = xyz + lift * np.array([0.0, 0.0, float(face)])
-            ens_mol = _ensemble_mol(ligands[k])
+            ens_mol = mols[k]
             start = len(symbols)
             symbols.extend(a.GetSymbol() for a in ens_mol.GetAtoms())
             positions.append(xyz)

@@ -120,17 +120,13 @@ class Slab:
         return sum(charges[k] * v for k, v in self.composition().items())
 
 
+@functools.cache
 def _molecule_template(smiles: str) -> tuple[list[str], np.ndarray]:
     """Element symbols and coordinates of a molecular cation, centred and oriented.
 
     The heavy-atom axis (C-N for MA, N...N for FA) lies along x and the molecular plane is
     xy: one fixed, documented orientation; MD randomises it.
     """
-    return _template(smiles)
-
-
-@functools.cache
-def _template(smiles: str) -> tuple[list[str], np.ndarray]:
     from rdkit import Chem
     from rdkit.Chem import AllChem
 
