@@ -24,6 +24,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/ligands.py
+	$(PY) benchmarks/surfaces.py
 
 docs: $(STAMP)
 	$(PY) docs/gen_fragment_tables.py

@@ -32,6 +32,18 @@ from ligandlab.chem import (
     write_ligands,
 )
 from ligandlab.errors import LigandLabError
+from ligandlab.materials import (
+    Interface,
+    LigandAmount,
+    Material,
+    Nanocrystal,
+    SiteGeometry,
+    Slab,
+    build_nanocrystal,
+    build_slab,
+    material_names,
+    place_ligands,
+)
 
 __version__ = "0.1.0"
 
@@ -39,10 +51,16 @@ __all__ = [
     "ConformerEnsemble",
     "HansenParameters",
     "HeadDescriptors",
+    "Interface",
     "Ligand",
+    "LigandAmount",
     "LigandDescriptors",
     "LigandLabError",
+    "Material",
     "Mixture",
+    "Nanocrystal",
+    "SiteGeometry",
+    "Slab",
     "Solvent",
     "Synthesis",
     "Tail",
@@ -51,6 +69,8 @@ __all__ = [
     "antisolvents",
     "best_solvent_class",
     "build_ligand",
+    "build_nanocrystal",
+    "build_slab",
     "cache",
     "conformers",
     "describe",
@@ -62,6 +82,8 @@ __all__ = [
     "library",
     "ligands_for_solvent",
     "match_solvents",
+    "material_names",
+    "place_ligands",
     "solvent_classes",
     "tail_descriptors",
     "virtual_synthesis",

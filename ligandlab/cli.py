@@ -33,6 +33,7 @@ class LibraryKind(StrEnum):
     tails = "tails"
     mixtures = "mixtures"
     solvents = "solvents"
+    materials = "materials"
 
 
 @app.command()
@@ -114,6 +115,20 @@ def library_cmd(
             }
             for x in library.solvents()
         ]
+    elif kind is LibraryKind.materials:
+        from ligandlab.materials import Material, material_names
+
+        rows = [
+            {
+                "name": mat.name,
+                "a_A": mat.a,
+                "t": round(mat.tolerance_factor, 3),
+                "mu": round(mat.octahedral_factor, 3),
+                "sites_nm2": round(mat.site_density_nm2, 3),
+                "source": mat.source,
+            }
+            for mat in (Material.get(name) for name in material_names())
+        ]
     else:
         rows = [
             {
@@ -193,6 +208,118 @@ def solvents_cmd(
         for row in table.head(top).round(2).to_dict(orient="records")
     ]
     _print_rows(rows, title, as_json)
+
+
+class Termination(StrEnum):
+    AX = "AX"
+    PbX2 = "PbX2"
+
+
+class BindingMode(StrEnum):
+    BM1 = "BM1"
+    BM2 = "BM2"
+    BM2p = "BM2'"
+    BM3 = "BM3"
+
+
+@app.command("slab")
+def slab_cmd(
+    material: Annotated[str, typer.Argument(help="e.g. FAPbBr3, CsPb(Br0.5I0.5)3, Cs2AgBiBr6")],
+    size: Annotated[tuple[int, int], typer.Option(help="surface cells along x and y")] = (8, 8),
+    layers: Annotated[int, typer.Option(help="PbX2 layers (3 or more)")] = 3,
+    termination: Annotated[Termination, typer.Option(help="surface layer")] = Termination.AX,
+    facet: Annotated[str, typer.Option(help="100, 110 or 111")] = "100",
+    ax_fraction: Annotated[
+        float | None,
+        typer.Option(
+            help="[ABr]: fraction of surface AX pairs kept (0-1); default: ligands "
+            "replace the pairs they displace"
+        ),
+    ] = None,
+    ligand: Annotated[
+        list[str] | None,
+        typer.Option(help="ligand name (C8C12-PEA) or SMILES; repeat for a mixed shell"),
+    ] = None,
+    coverage: Annotated[float, typer.Option(help="[Lig]: ligands per surface A-site")] = 1.0,
+    mode: Annotated[BindingMode, typer.Option(help="binding mode")] = BindingMode.BM3,
+    pattern: Annotated[str, typer.Option(help="uniform, random or checkerboard")] = "uniform",
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=".pdb, .extxyz or .cif")
+    ] = None,
+    png: Annotated[Path | None, typer.Option(help="top and side view PNG")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Build a slab with tagged surface sites, optionally with ligands on them."""
+    from ligandlab.chem import parse_ligand
+    from ligandlab.materials import Interface, Slab, build_slab, place_ligands
+
+    slab = build_slab(
+        material,
+        size=size,
+        layers=layers,
+        termination=termination.value,
+        facet=facet,
+        ax_fraction=ax_fraction,
+        seed=seed,
+    )
+    record: dict[str, object] = {
+        "material": slab.material.name,
+        "facet": slab.facet,
+        "termination": slab.termination,
+        "size": f"{slab.size[0]}x{slab.size[1]}",
+        "layers": slab.layers,
+        "surface A-sites": slab.top.n,
+        **{k: v for k, v in slab.checks.items()},
+        **slab.geometry.to_dict(),
+    }
+    target: Slab | Interface = slab
+    if ligand:
+        ligs = [parse_ligand(x) for x in ligand]
+        iface = place_ligands(
+            slab, ligs, coverage=coverage, mode=mode.value, pattern=pattern, seed=seed
+        )
+        record["modes"] = iface.modes()
+        for name, h in iface.heights().items():
+            record[f"{name} cation height (A)"] = round(h["cation_height_A"], 2)
+            record[f"{name} anion height (A)"] = round(h["anion_height_A"], 2)
+        record["closest ligand-ligand (A)"] = round(iface.min_intermolecular_distance(), 2)
+        record["charge"] = iface.charge
+        target = iface
+    record["composition"] = target.composition()
+    record["atoms"] = len(target.atoms)
+    if output is not None:
+        record["output"] = str(target.write(output))
+    if png is not None:
+        record["png"] = str(target.render(png))
+    _print_rows([record], f"{slab.material.name} slab", as_json, vertical=True)
+
+
+@app.command("nanocrystal")
+def nanocrystal_cmd(
+    material: Annotated[str, typer.Argument(help="e.g. CsPbBr3")],
+    edge: Annotated[float, typer.Option(help="edge length, nm")] = 8.0,
+    ligand: Annotated[str | None, typer.Option(help="ligand name or SMILES")] = None,
+    coverage: Annotated[float, typer.Option(help="ligands per surface A-site")] = 1.0,
+    nc_mg: Annotated[float | None, typer.Option(help="batch: mg of nanocrystals")] = None,
+    pb_mmol: Annotated[float | None, typer.Option(help="batch: mmol of Pb")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Surface sites of a cube-shaped nanocrystal and the ligand amount to add."""
+    from ligandlab.chem import parse_ligand
+    from ligandlab.materials import build_nanocrystal
+
+    nc = build_nanocrystal(material, edge_nm=edge)
+    record: dict[str, object] = nc.summary()
+    if ligand is not None:
+        amount = nc.ligand_amount(parse_ligand(ligand), coverage, nc_mg=nc_mg, pb_mmol=pb_mmol)
+        record.update(
+            {
+                k: f"{v:.4g}" if isinstance(v, float) and not as_json else v
+                for k, v in amount.to_dict().items()
+            }
+        )
+    _print_rows([record], f"{nc.material.name} nanocrystal", as_json, vertical=True)
 
 
 def _print_rows(

@@ -1,4 +1,4 @@
-"""Materials, slabs, site geometry and ligand placement (issue 3, work in progress)."""
+"""Materials, slabs, site geometry, ligand placement and whole nanocrystals."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import ligandlab as ll
+from ligandlab.cli import main
 from ligandlab.errors import MaterialError, PlacementError, UnknownMaterialError
-from ligandlab.materials import Material, build_slab
-from ligandlab.materials.placement import place_ligands
+from ligandlab.materials import Material, build_nanocrystal, build_slab, place_ligands
 
 
 @pytest.mark.parametrize("name", ["CsPbBr3", "MAPbBr3", "FAPbBr3"])
@@ -99,3 +99,189 @@ def test_mixed_halide_and_double_perovskite() -> None:
     dp = build_slab("Cs2AgBiBr6", (4, 4), 3)
     comp = dp.composition()
     assert comp["AG"] == comp["BI"] and dp.charge() == 0
+
+
+GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+@pytest.mark.parametrize("abr", GRID)
+def test_every_stoichiometry_on_the_grid(abr: float) -> None:
+    """[Lig] + [ABr] <= 1: all ligands in BM3 on vacated pairs, [ABr] AX pairs left.
+    Above 1: the surplus lies in BM1 on intact pairs (documented in docs/surfaces.md)."""
+    pe = ll.build_ligand("PE", 2, "C5")
+    for lig in GRID:
+        slab = build_slab("CsPbBr3", (4, 4), 3, ax_fraction=abr, ligand_fraction=lig)
+        if lig == 0:
+            with pytest.raises(PlacementError, match="no ligands"):
+                place_ligands(slab, [], coverage=0.0)
+            continue
+        iface = place_ligands(slab, pe, mode="BM3")
+        n_lig, n_abr = round(16 * lig), round(16 * abr)
+        surplus = max(0, n_lig + n_abr - 16)
+        expected = {"BM3": n_lig - surplus, "BM1": surplus}
+        assert iface.modes() == {k: v for k, v in expected.items() if v}
+        assert iface.composition().get("CS", 0) == 4 * 16 - (16 - n_abr)
+        assert iface.charge == 0
+        assert iface.min_intermolecular_distance() >= 1.6
+
+
+def test_pc_sits_higher_than_pe() -> None:
+    """SCIENCE.md section 3: the quaternary PC head protrudes; the primary PE head fits."""
+    for name in ("CsPbBr3", "MAPbBr3", "FAPbBr3"):
+        slab = build_slab(name, (4, 4), 3)
+        h = {}
+        for head in ("PE", "PC"):
+            iface = place_ligands(slab, ll.build_ligand(head, 2, "C5"), coverage=1.0)
+            h[head] = next(iter(iface.heights().values()))["cation_height_A"]
+        assert h["PC"] - h["PE"] > 0.4, (name, h)
+        assert abs(h["PE"]) < 0.75, (name, h)
+
+
+@pytest.mark.parametrize(
+    ("smiles", "group"),
+    [
+        ("CCCCCCCC[NH3+]", "cation"),
+        ("CCCCCCCCCCC(=O)[O-]", "anion"),
+        ("CCCCCCCCP(=O)([O-])O", "anion"),
+        ("CCCCCCCCS(=O)(=O)[O-]", "anion"),
+        ("CCCC[N+](C)(C)CCCS(=O)(=O)[O-]", "both"),
+        ("[O-]C(=O)c1ccccn1", "anion"),
+    ],
+)
+def test_every_ligand_class_takes_its_site(smiles: str, group: str) -> None:
+    slab = build_slab("CsPbBr3", (4, 4), 3)
+    iface = place_ligands(slab, smiles, coverage=0.5, mode="BM3")
+    removed = iface.removed_ions
+    assert removed.get("CS", 0) == (8 if group in ("cation", "both") else 0)
+    assert removed.get("BR", 0) == (8 if group in ("anion", "both") else 0)
+    assert iface.charge == 0
+    pos = iface.atoms.get_positions()
+    lig = iface.ligands[0]
+    p = iface.placements[0]
+    if lig.cations:
+        n = pos[p.atoms[0] + lig.cations[0].center]
+        assert np.linalg.norm(n[:2] - slab.top.a_pos[p.site][:2]) < 1.5
+    if lig.anions:
+        c = pos[p.atoms[0] + lig.anions[0].center]
+        assert np.linalg.norm(c[:2] - slab.top.x_pos[p.site][:2]) < 2.0
+    heavy = [i for i in range(*p.atoms) if iface.atoms[i].symbol != "H"]
+    assert pos[heavy, 2].max() > slab.top.z_plane + 2.0  # the rest points away
+
+
+def test_mixed_shell_fractions_and_determinism() -> None:
+    slab = build_slab("CsPbBr3", (4, 4), 3)
+    ligs = [ll.build_ligand("PE", 2, "C5"), ll.Ligand.from_smiles("CCCCCCCC[NH3+]")]
+    # dense mixed shells of unlike tails can clash in a rigid start pose (docs/surfaces.md)
+    a = place_ligands(slab, ligs, coverage=0.5, fractions=[0.75, 0.25], seed=3)
+    b = place_ligands(slab, ligs, coverage=0.5, fractions=[0.75, 0.25], seed=3)
+    assert [p.ligand for p in a.placements].count(0) == 6
+    assert np.array_equal(a.atoms.get_positions(), b.atoms.get_positions())
+    assert a.atoms.get_chemical_symbols() == b.atoms.get_chemical_symbols()
+    with pytest.raises(PlacementError, match="sum to 1"):
+        place_ligands(slab, ligs, coverage=1.0, fractions=[0.5, 0.4])
+
+
+def test_interface_files_and_conversions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    slab = build_slab("FAPbBr3", (4, 4), 3)
+    iface = place_ligands(slab, ll.build_ligand("PE", 2, "C5"), coverage=0.5)
+    pdb = iface.write(tmp_path / "x.pdb").read_text()
+    n_lig = iface.placements[0].atoms[1] - iface.placements[0].atoms[0]
+    assert pdb.count(" L01 ") == 8 * n_lig
+    assert " FA " in pdb and pdb.startswith("CRYST1")
+    from ase.io import read
+
+    back = read(tmp_path / iface.write(tmp_path / "x.extxyz").name)
+    assert len(back) == len(iface.atoms)
+    assert iface.write(tmp_path / "x.cif").stat().st_size > 0
+    assert len(iface.to_pymatgen()) == len(iface.atoms)
+    assert list(iface.to_ase().get_array("residuenames")[-1:]) == ["L01"]
+    png = iface.render(tmp_path / "x.png")
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(ll.LigandLabError, match="format"):
+        iface.write(tmp_path / "x.gro")
+    with pytest.raises(ll.LigandLabError, match="cannot write"):
+        iface.write(tmp_path / "missing" / "x.pdb")
+
+
+def test_other_facets_differ() -> None:
+    g100 = build_slab("CsPbBr3", (2, 2), 3, facet="100").geometry
+    g110 = build_slab("CsPbBr3", (2, 2), 3, facet="110").geometry
+    assert g110.site_density_nm2 == pytest.approx(g100.site_density_nm2 / np.sqrt(2), rel=0.02)
+
+
+@pytest.mark.parametrize("edge_nm", [4.0, 8.0, 12.0])
+def test_cube_has_six_d_over_a_squared_sites(edge_nm: float) -> None:
+    nc = build_nanocrystal("CsPbBr3", edge_nm=edge_nm)
+    ratio = edge_nm * 10 / nc.material.a
+    n = round(ratio)
+    counts = nc.site_counts()
+    assert counts["total"] == 6 * n**2 + 2
+    assert counts["corner"] == 8 and counts["edge"] == 12 * (n - 1)
+    assert counts["facet"] == 6 * (n - 1) ** 2
+    assert all(counts[f] == (n + 1) ** 2 for f in ("+x", "-x", "+y", "-y", "+z", "-z"))
+    # within rounding of d/a to whole cells (|n - d/a| <= 0.5), plus the 2 extra corner sites
+    lo, hi = 6 * (ratio - 0.5) ** 2, 6 * (ratio + 0.5) ** 2 + 2
+    assert lo <= counts["total"] <= hi
+    assert nc.charge == 3 * n + 1
+
+
+def test_ligand_amounts() -> None:
+    nc = build_nanocrystal("CsPbBr3", edge_nm=8.0)
+    lig = ll.build_ligand("PE", 2, "C8C12")
+    full = nc.ligand_amount(lig, coverage=1.0, nc_mg=10.0)
+    assert full.ligands_per_nc == nc.n_sites
+    assert full.mol_per_mol_pb == pytest.approx(nc.n_sites / nc.n**3)
+    # mg of ligand = mg of crystals x (ligands per crystal x M_ligand / M_crystal)
+    assert full.ligand_mg == pytest.approx(
+        10.0 * nc.n_sites * full.ligand_molar_mass / nc.molar_mass
+    )
+    half = nc.ligand_amount(lig, coverage=0.5, pb_mmol=0.1)
+    assert half.ligand_umol == pytest.approx(100.0 * round(0.5 * nc.n_sites) / nc.n**3)
+    with pytest.raises(PlacementError, match="0-1"):
+        nc.ligand_amount(lig, coverage=1.2)
+    with pytest.raises(PlacementError, match="not both"):
+        nc.ligand_amount(lig, nc_mg=1.0, pb_mmol=1.0)
+    with pytest.raises(MaterialError, match="termination"):
+        build_nanocrystal("CsPbBr3", edge_nm=8.0, termination="PbX2")
+    with pytest.raises(MaterialError, match="under two"):
+        build_nanocrystal("CsPbBr3", edge_nm=0.5)
+
+
+def test_cli_slab_and_errors(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "slab.pdb"
+    main(["slab", "FAPbBr3", "--size", "4", "4", "--layers", "3", "-o", str(out), "--json"])
+    import json
+
+    record = json.loads(capsys.readouterr().out)[0]
+    assert record["surface A-sites"] == 16 and record["charge"] == 0 and out.exists()
+    main(
+        [
+            "slab",
+            "CsPbBr3",
+            "--size",
+            "4",
+            "4",
+            "--ligand",
+            "C5-PEA",
+            "--coverage",
+            "0.5",
+            "--mode",
+            "BM3",
+            "--json",
+        ]
+    )
+    record = json.loads(capsys.readouterr().out)[0]
+    assert record["modes"] == {"BM3": 8}
+    for argv, msg in [
+        (["slab", "CsPbBr4"], "closest"),
+        (["slab", "CsPbBr3", "--layers", "2"], "too thin"),
+        (["slab", "CsPbBr3", "--ligand", "C5-PEA", "--coverage", "1.5"], "0-1"),
+        (["slab", "CsPbBr3", "--facet", "211"], "facet"),
+        (["slab", "CsPbBr3", "--size", "2", "2", "-o", str(tmp_path / "no" / "x.pdb")], "write"),
+        (["nanocrystal", "CsPbBr3", "--edge", "0.1"], "under two"),
+    ]:
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+        err = capsys.readouterr().err
+        assert msg in err and err.count("\n") == 1

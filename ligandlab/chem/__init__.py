@@ -5,6 +5,7 @@ from ligandlab.chem.assembly import (
     build_ligand,
     enumerate_ligands,
     head_model,
+    parse_ligand,
     virtual_synthesis,
 )
 from ligandlab.chem.conformers import ConformerEnsemble, conformers
@@ -62,6 +63,7 @@ __all__ = [
     "interaction_radius",
     "ligands_for_solvent",
     "match_solvents",
+    "parse_ligand",
     "solvent_classes",
     "split_head_tail",
     "tail_descriptors",

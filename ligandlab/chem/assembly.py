@@ -18,7 +18,7 @@ from ligandlab.chem.fragments import (
     tail_fragment,
 )
 from ligandlab.chem.ligand import Ligand, Parts
-from ligandlab.errors import BridgeError, LigandLabError
+from ligandlab.errors import BridgeError, InvalidSmilesError, LigandLabError
 
 TailLike = str | Tail | library.TailRecord
 
@@ -201,3 +201,25 @@ def virtual_synthesis(alcohol: str, head: str = "PE", bridge: int | None = None)
         )
     product = build_ligand(record.id, n, tail)
     return Synthesis(alcohol=alcohol, product=product, steps=steps, source=source)
+
+
+def parse_ligand(text: str) -> Ligand:
+    """A ligand from a library name (``TAIL-HEAD``, e.g. ``C8C12-PEA``, ``C5-PE/3``) or a
+    SMILES; what the CLI and campaign files accept."""
+    text = text.strip()
+    for record in library.heads():
+        lo, hi = record.bridges
+        for n in range(lo, hi + 1):
+            for label in {head_label(record, n), f"{record.id}/{n}"}:
+                if text.endswith("-" + label) and len(text) > len(label) + 1:
+                    try:
+                        return build_ligand(record.id, n, text[: -len(label) - 1])
+                    except LigandLabError:
+                        continue
+    try:
+        return Ligand.from_smiles(text)
+    except LigandLabError as exc:
+        raise InvalidSmilesError(
+            f"{text!r} is neither a library ligand name (TAIL-HEAD, e.g. C8C12-PEA or "
+            f"C5-PE/3) nor a valid SMILES: {exc}"
+        ) from exc

@@ -9,10 +9,16 @@ import numpy as np
 from ase import Atoms
 from scipy.spatial import cKDTree
 
-from ligandlab.chem.descriptors import VDW_RADIUS
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import OutputError, PlacementError
-from ligandlab.materials.placement import INTER_LIGAND, Placement, Pose, _anchor_points, _pose
+from ligandlab.materials.contacts import (
+    SurfaceObstacles,
+    contact_radii,
+    mic,
+    slab_contact_radii,
+    wrap,
+)
+from ligandlab.materials.placement import INTER_LIGAND, Placement, Pose, _anchor_points, _poses
 from ligandlab.materials.slab import Slab
 
 
@@ -49,12 +55,11 @@ class Interface:
             name = slab.resnames[int(np.flatnonzero(slab.residues == res)[0])]
             removed_ions[name] = removed_ions.get(name, 0) + 1
         cell = slab.atoms.cell.array
-        box = np.array([cell[0, 0], cell[1, 1], cell[2, 2]])
-        tree = cKDTree(wrap(base.get_positions(), box), boxsize=box)
-        r_slab = slab_contact_radii(slab)[keep]
+        obstacles = SurfaceObstacles(base.get_positions(), slab_contact_radii(slab)[keep], cell)
         mols = [_ensemble_mol(lig) for lig in ligands]
         radii = [contact_radii(mol) for mol in mols]
-        poses: dict[tuple[int, str, int], Pose] = {}
+        poses: dict[tuple[int, str, int], tuple[Pose, ...]] = {}
+        box_xy = np.array([cell[0, 0], cell[1, 1]])
         symbols = list(base.get_chemical_symbols())
         positions = [base.get_positions()]
         resnames = [n for n, k in zip(slab.resnames, keep, strict=True) if k]
@@ -65,12 +70,18 @@ class Interface:
         for k, site, face, mode in plan:
             key = (k, mode, face)
             if key not in poses:
-                poses[key] = _pose(ligands[k], mode, slab, face, radii[k])
-            pose = poses[key]
+                poses[key] = _poses(ligands[k], mode, slab, face, radii[k])
             s = slab.sites[face]
-            xyz = pose.xyz + s.a_pos[site]
-            lift = _lift_wrapped(xyz, radii[k], tree, r_slab, face, box)
-            xyz = xyz + lift * np.array([0.0, 0.0, float(face)])
+            xyz = _first_clear(
+                poses[key],
+                s.a_pos[site],
+                face,
+                obstacles,
+                radii[k],
+                lig_xyz,
+                box_xy,
+                raise_up=MAX_RAISE if mode == "BM1" else MAX_RAISE_SEATED,
+            )
             ens_mol = mols[k]
             start = len(symbols)
             symbols.extend(a.GetSymbol() for a in ens_mol.GetAtoms())
@@ -125,7 +136,7 @@ class Interface:
         pairs = pairs[mol[pairs[:, 0]] != mol[pairs[:, 1]]]
         if len(pairs) == 0:
             return float("inf")
-        return float(np.linalg.norm(_mic(pos[pairs[:, 0]] - pos[pairs[:, 1]], box), axis=1).min())
+        return float(np.linalg.norm(mic(pos[pairs[:, 0]] - pos[pairs[:, 1]], box), axis=1).min())
 
     def heights(self) -> dict[str, dict[str, float]]:
         """Mean height (A) of each ligand's cationic and anionic centre above the A-plane."""
@@ -237,75 +248,44 @@ class Interface:
         return path
 
 
-def wrap(x: np.ndarray, box: np.ndarray) -> np.ndarray:
-    """Coordinates folded into [0, box) (safe for cKDTree's periodic boxsize)."""
-    out = x - box * np.floor(x / box)
-    return np.where(out >= box, out - box, out)
+MAX_RAISE = 6.0  # how far (A) a BM1 ligand may rise to lie on its neighbours' layer
+MAX_RAISE_SEATED = 1.0  # how far a seated ligand may rise when crowded (estimate)
 
 
-def _mic(d: np.ndarray, box: np.ndarray) -> np.ndarray:
-    return d - box * np.round(d / box)
-
-
-# Ligand atoms and halides use the Bondi radii of chem.descriptors; metal cations of the
-# slab use their Shannon radii (library/materials.yaml). An H on N or O (an H-bond donor)
-# counts as POLAR_H (estimate). Contacts closer than CONTACT_SCALE x (r_i + r_j) are
-# clashes (CONTACT_SCALE is an estimate).
-VDW = VDW_RADIUS
-POLAR_H = 1.0
-CONTACT_SCALE = 0.8
-
-
-def slab_contact_radii(slab: Slab) -> np.ndarray:
-    """Contact radii of slab atoms: Shannon radii for metal cations (Cs+, Pb2+, ...),
-    Bondi radii for halides and the atoms of molecular cations (their N-H as donors)."""
-    mat = slab.material
-    ionic = {mat.a_site.symbol: mat.a_site.radius} if mat.a_site.kind == "atom" else {}
-    ionic.update({b.symbol: b.radius for b in mat.b_sites})
-    out = []
-    for sym in slab.atoms.get_chemical_symbols():
-        if sym in ionic:
-            out.append(ionic[sym])
-        elif sym == "H":
-            out.append(POLAR_H)
-        else:
-            out.append(VDW.get(sym, 1.8))
-    return np.array(out)
-
-
-def contact_radii(mol) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Per-atom contact radii of a ligand (polar H reduced to POLAR_H)."""
-    out = []
-    for atom in mol.GetAtoms():
-        sym = atom.GetSymbol()
-        if sym == "H" and any(n.GetSymbol() in ("N", "O") for n in atom.GetNeighbors()):
-            out.append(POLAR_H)
-        else:
-            out.append(VDW.get(sym, 1.8))
-    return np.array(out)
-
-
-def _lift_wrapped(
-    xyz: np.ndarray,
-    r_lig: np.ndarray,
-    tree: cKDTree,
-    r_slab: np.ndarray,
+def _first_clear(
+    poses: tuple[Pose, ...],
+    origin: np.ndarray,
     face: int,
-    box: np.ndarray,
-) -> float:
-    """Smallest lift along the normal so that no ligand-slab pair is in vdW contact."""
+    obstacles: SurfaceObstacles,
+    radii: np.ndarray,
+    placed: list[np.ndarray],
+    box_xy: np.ndarray,
+    raise_up: float = 0.0,
+) -> np.ndarray:
+    """Coordinates of the best pose at ``origin`` that keeps INTER_LIGAND from the ligands
+    already placed (or, if none does, the one that comes closest to it).
+
+    If no pose clears, the ligand may rise by up to ``raise_up`` A: a BM1 ligand to lie on
+    the layer its neighbours form, a seated one a little out of its pocket when crowded.
+    """
     up = np.array([0.0, 0.0, float(face)])
-    reach = CONTACT_SCALE * (r_lig.max() + r_slab.max())
-    lift = 0.0
-    for _ in range(400):
-        d, j = tree.query(wrap(xyz + lift * up, box), k=12, distance_upper_bound=reach)
-        ok = np.isinf(d)
-        jj = np.where(ok, 0, j)
-        need = CONTACT_SCALE * (r_lig[:, None] + r_slab[jj])
-        if np.all(ok | (d >= need)):
-            return lift
-        lift += 0.05
-    raise PlacementError("could not seat the ligand without clashing with the slab")
+    others = np.concatenate(placed) if placed else np.empty((0, 3))
+    best: tuple[float, np.ndarray] | None = None
+    for extra in np.arange(0.0, raise_up + 1e-9, 0.25):
+        for pose in poses:
+            xyz = pose.xyz + origin
+            xyz = xyz + (obstacles.lift(xyz, radii, face) + extra) * up
+            if not len(others):
+                return xyz
+            d = xyz[:, None, :] - others[None, :, :]
+            d[..., :2] = mic(d[..., :2], box_xy)
+            gap = float(np.sqrt((d**2).sum(-1)).min())
+            if gap >= INTER_LIGAND:
+                return xyz
+            if best is None or gap > best[0]:
+                best = (gap, xyz)
+    assert best is not None
+    return best[1]
 
 
 def _ensemble_mol(lig: Ligand):  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ from scipy.spatial import cKDTree
 from ligandlab.chem.conformers import conformers
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import PlacementError
+from ligandlab.materials.contacts import SurfaceObstacles, slab_contact_radii
 from ligandlab.materials.slab import Slab
 
 if TYPE_CHECKING:
@@ -39,6 +40,14 @@ ANION_ABOVE_X = 1.2  # anion centre (P/S/C) above the X position it replaces (O 
 ON_TOP = 3.0  # extra height of a group adsorbed on an intact site (BM1, or the free end)
 INTER_LIGAND = 1.6  # closest allowed distance between atoms of different ligands
 N_CONFORMERS = 12
+# A chelate's two donors: O...N bite ~2.6 A, each ~2.6 A from the Pb (typical Pb-O/Pb-N
+# bond lengths in lead carboxylate/pyridine complexes; estimate for a start pose).
+CHELATE_BITE = 2.6
+CHELATE_RISE = 2.25
+N_ROTATIONS = 12  # turns of each conformer about the anchor axis tried per pose
+TILT_WEIGHT = 0.5  # score per (1 - cos tilt) of the tail from the normal (estimate)
+N_ALTERNATIVES = 48  # next-best poses kept for sites where the best one meets a neighbour
+SELF_CLEARANCE = 1.8  # closest approach to the ligand's images on neighbouring sites (est.)
 
 
 @dataclass(frozen=True)
@@ -90,12 +99,48 @@ def _targets(
     return cat, an
 
 
-def _site_environment(
-    slab: Slab, face: int, lig: Ligand, mode: str
-) -> tuple[cKDTree, np.ndarray, np.ndarray]:
-    """KD-tree of the slab around site 0 with this ligand's own A and/or X removed."""
-    from ligandlab.materials.interface import slab_contact_radii, wrap
+def _anchor_targets(
+    lig: Ligand, mode: str, slab: Slab, face: int
+) -> tuple[list[int], list[np.ndarray]]:
+    """Anchor atoms and the alternative sets of their target positions on site 0.
 
+    The cation centre goes to the A-site, the anion centre above the X site (one set); a
+    chelating anion puts its anionic O and its ring donor on either side of the Pb apex,
+    both about 2.6 A from that one Pb, with the O...donor line along any of eight in-plane
+    directions (eight sets).
+    """
+    sites = slab.sites[face]
+    up = np.array([0.0, 0.0, float(face)])
+    t_cat, t_an = _targets(mode, sites.a_pos[0], sites.x_pos[0], face)
+    cat, an = _anchor_points(lig)
+    anchors: list[int] = []
+    targets: list[np.ndarray] = []
+    if cat is not None:
+        anchors.append(cat)
+        targets.append(t_cat)
+    if an is not None and lig.chelate_pairs and mode in ("BM1", "BM2", "BM2'", "BM3"):
+        o, donor = lig.chelate_pairs[0]
+        pb = sites.pb_atom[0]
+        apex = (
+            slab.atoms.positions[pb] + CHELATE_RISE * up
+            if pb >= 0
+            else sites.x_pos[0] - (slab.material.a / 2 - CHELATE_RISE) * up
+        )
+        apex = apex + (ON_TOP if mode in ("BM1", "BM2") else 0.0) * up
+        anchors += [o, donor]
+        sets = []
+        for angle in np.arange(8) * np.pi / 4:
+            half = CHELATE_BITE / 2 * np.array([np.cos(angle), np.sin(angle), 0.0])
+            sets.append(np.array([*targets, apex - half, apex + half]))
+        return anchors, sets
+    if an is not None:
+        anchors.append(an)
+        targets.append(t_an)
+    return anchors, [np.array(targets)]
+
+
+def _site_environment(slab: Slab, face: int, lig: Ligand, mode: str) -> SurfaceObstacles:
+    """The slab around site 0 of ``face`` with this ligand's own A and/or X removed."""
     s = slab.sites[face]
     cat_in, an_in = _seated(lig, mode)
     keep = np.ones(len(slab.atoms), bool)
@@ -103,85 +148,110 @@ def _site_environment(
         keep[slab.residues == slab.residues[s.a_atom[0]]] = False
     if an_in and s.x_atom[0] >= 0:
         keep[s.x_atom[0]] = False
-    cell = slab.atoms.cell.array
-    box = np.array([cell[0, 0], cell[1, 1], cell[2, 2]])
-    r = slab_contact_radii(slab)[keep]
-    return cKDTree(wrap(slab.atoms.get_positions()[keep], box), boxsize=box), r, box
+    return SurfaceObstacles(
+        slab.atoms.get_positions()[keep], slab_contact_radii(slab)[keep], slab.atoms.cell.array
+    )
 
 
-def _pose(
+def _rotation(axis: np.ndarray, angle: float) -> np.ndarray:
+    """Rotation matrix about a unit axis (Rodrigues)."""
+    k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
+    return np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * (k @ k)
+
+
+def _tail_atoms(mol, anchors: list[int], lig: Ligand) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Heavy atoms more than two bonds from every atom of the binding groups."""
+    from rdkit import Chem
+
+    group = sorted({i for a in lig.anchors for i in a.atoms} | set(anchors))
+    dist = Chem.GetDistanceMatrix(mol)[group]
+    heavy = np.array([a.GetAtomicNum() > 1 for a in mol.GetAtoms()])
+    return np.flatnonzero(heavy & (dist.min(axis=0) > 2))
+
+
+def _poses(
     lig: Ligand,
     mode: str,
     slab: Slab,
     face: int,
     radii: np.ndarray,
-) -> Pose:
-    """Best pose of a ligand on a generic site of ``slab``'s face (relative to site 0).
+) -> tuple[Pose, ...]:
+    """The best poses of a ligand on a generic site of ``slab``'s face (relative to site 0),
+    best first (``N_ALTERNATIVES`` of them, for sites where the best one meets a neighbour).
 
-    Each conformer is fitted, lifted out of contact with the slab (neighbours intact), and
-    scored by how far its anchors then sit from their targets.
+    Every conformer is fitted to the anchor targets (weighted Kabsch, tail end straight up)
+    and then turned about the anchor axis (or the normal, for one anchor) in
+    ``N_ROTATIONS`` steps, so the tail can swing clear of the neighbours. Each trial is
+    lifted out of contact with the slab (neighbours intact) and scored by the anchors'
+    distance from their targets after the lift, tail atoms below the anchors, contacts
+    with its own periodic images on neighbouring sites, and conformer strain (MMFF).
+    A bulky cationic group lifts more, so its protrusion above the A-plane is larger.
     """
-    from ligandlab.materials.interface import _lift_wrapped
-
-    tree_env, r_env, box = _site_environment(slab, face, lig, mode)
+    env = _site_environment(slab, face, lig, mode)
     ens = conformers(lig.smiles, n=N_CONFORMERS, seed=0)
-    cat, an = _anchor_points(lig)
+    anchors, target_sets = _anchor_targets(lig, mode, slab, face)
     heavy = np.array([a.GetAtomicNum() > 1 for a in ens.mol.GetAtoms()])
-    sites = slab.sites[face]
-    a0, x0 = sites.a_pos[0], sites.x_pos[0]
-    t_cat, t_an = _targets(mode, a0, x0, face)
+    tail = _tail_atoms(ens.mol, anchors, lig)
+    a0 = slab.sites[face].a_pos[0]
     up = np.array([0.0, 0.0, float(face)])
     cell = slab.atoms.cell.array
     lattice = [cell[0] / slab.size[0], cell[1] / slab.size[1]]
-    images = [
-        i * lattice[0] + j * lattice[1] for i in (-1, 0, 1) for j in (-1, 0, 1) if (i, j) != (0, 0)
-    ]
-    best: tuple[float, Pose] | None = None
-    for k, xyz in enumerate(ens.all_positions()):
-        anchors = [i for i in (cat, an) if i is not None]
-        head = xyz[anchors].mean(axis=0)
-        tail_end = int(np.argmax(np.where(heavy, np.linalg.norm(xyz - head, axis=1), -1)))
-        reach = float(np.linalg.norm(xyz[tail_end] - head))
-        pts, tgt, w = [], [], []
-        if cat is not None:
-            pts.append(xyz[cat])
-            tgt.append(t_cat)
-            w.append(1.0)
-        if an is not None:
-            pts.append(xyz[an])
-            tgt.append(t_an)
-            w.append(1.0)
-        mid = np.mean(tgt, axis=0)
-        pts.append(xyz[tail_end])
-        tgt.append(mid + max(reach, 1.0) * up)
-        w.append(0.5)
-        if len(pts) == 2:  # one anchor: add a point below it so the fit is defined
-            pts.append(xyz[anchors[0]] - (xyz[tail_end] - xyz[anchors[0]]) * 0.1)
-            tgt.append(tgt[0] - 0.1 * max(reach, 1.0) * up)
-            w.append(0.5)
-        r, t = _kabsch(np.array(pts), np.array(tgt), np.array(w))
-        placed = xyz @ r.T + t
-        try:
-            lift = _lift_wrapped(placed, radii, tree_env, r_env, face, box)
-        except PlacementError:
-            continue
-        placed = placed + lift * up
-        err = float(
-            np.sqrt(
-                np.mean([np.sum((placed[i] - q) ** 2) for i, q in zip(anchors, tgt, strict=False)])
-            )
-        )
-        below = np.clip(sites.z_plane * face + 1.0 - placed[heavy][:, 2] * face, 0, None)
-        tree = cKDTree(placed)
-        self_clash = min(float(tree.query(placed + shift, k=1)[0].min()) for shift in images)
-        score = err + 2.0 * float(below.sum()) + 10.0 * max(0.0, 2.2 - self_clash)
-        score += 0.3 * (ens.energies[k] - ens.energies.min()) / 10.0
-        pose = Pose(placed - a0, k, err, lift)
-        if best is None or score < best[0]:
-            best = (score, pose)
-    if best is None:
+    images = np.array(
+        [
+            i * lattice[0] + j * lattice[1]
+            for i in (-1, 0, 1)
+            for j in (-1, 0, 1)
+            if (i, j) != (0, 0)
+        ]
+    )
+    strain = (ens.energies - ens.energies.min()) / 10.0
+    trials: list[tuple[float, Pose]] = []
+    for targets in target_sets:
+        floor = max(float(t @ up) for t in targets)
+        if len(targets) >= 2:
+            axis = (targets[-1] - targets[-2]) / np.linalg.norm(targets[-1] - targets[-2])
+        else:
+            axis = up
+        pivot = targets[0]
+        for k, xyz in enumerate(ens.all_positions()):
+            head = xyz[anchors].mean(axis=0)
+            tail_end = int(np.argmax(np.where(heavy, np.linalg.norm(xyz - head, axis=1), -1)))
+            reach = max(float(np.linalg.norm(xyz[tail_end] - head)), 1.0)
+            pts = [xyz[i] for i in anchors] + [xyz[tail_end]]
+            tgt = [*targets, targets.mean(axis=0) + reach * up]
+            w = [1.0] * len(anchors) + [0.5]
+            if len(anchors) == 1:  # one anchor: add a point below it so the fit is defined
+                pts.append(xyz[anchors[0]] - (xyz[tail_end] - xyz[anchors[0]]) * 0.1)
+                tgt.append(tgt[0] - 0.1 * reach * up)
+                w.append(0.5)
+            r, t = _kabsch(np.array(pts), np.array(tgt), np.array(w))
+            fitted = xyz @ r.T + t
+            for step in range(N_ROTATIONS):
+                rot = _rotation(axis, 2 * np.pi * step / N_ROTATIONS)
+                placed = (fitted - pivot) @ rot.T + pivot
+                lift = env.lift(placed, radii, face)
+                placed = placed + lift * up
+                err = float(np.sqrt(np.mean(np.sum((placed[anchors] - targets) ** 2, axis=1))))
+                below = np.clip(floor - placed[tail] @ up, 0, None).sum() if len(tail) else 0.0
+                tree = cKDTree(placed)
+                shifted = (placed[None] + images[:, None]).reshape(-1, 3)
+                self_clash = float(tree.query(shifted)[0].min())
+                score = err + 2.0 * float(below) + 10.0 * max(0.0, SELF_CLEARANCE - self_clash)
+                score += 0.3 * float(strain[k])
+                if len(tail):  # upright tails pack with any neighbour, tilted ones may not
+                    v = placed[tail].mean(axis=0) - placed[anchors].mean(axis=0)
+                    score += TILT_WEIGHT * (1.0 - float(v @ up) / (np.linalg.norm(v) + 1e-9))
+                trials.append((score, Pose(placed - a0, k, err, lift)))
+    if not trials:
         raise PlacementError(f"no conformer of {lig.name!r} fits a {mode} site without clashes")
-    return best[1]
+    trials.sort(key=lambda t: t[0])
+    chosen: list[Pose] = []
+    for _, pose in trials:  # best first, each at least 1 A RMSD from those kept
+        if all(np.sqrt(np.mean(np.sum((pose.xyz - c.xyz) ** 2, 1))) > 1.0 for c in chosen):
+            chosen.append(pose)
+            if len(chosen) == N_ALTERNATIVES:
+                break
+    return tuple(chosen)
 
 
 def site_order(slab: Slab, face: int, pattern: str, seed: int) -> np.ndarray:
@@ -259,7 +329,8 @@ def place_ligands(
     ``count`` per face; the default is the slab's ``ligand_fraction``. ``ligands`` is a
     ligand, a SMILES or a list for a mixed shell with ``fractions``. In BM3 the ligands take
     the sites the slab's ``ax_fraction`` vacated first, and then replace intact A-X pairs.
-    If the slab was built with ``ax_fraction`` < 1 and [Lig] + [ABr] > 1, the surplus
+    If the slab was built with an explicit ``ax_fraction`` ([ABr], 1.0 included) and
+    [Lig] + [ABr] > 1, the surplus
     ligands lie on the intact surface in BM1, so the slab keeps its [ABr].
     """
     from ligandlab.materials.interface import Interface
@@ -305,7 +376,7 @@ def place_ligands(
         order = site_order(slab, face, pattern, seed)
         vacant = [int(i) for i in order if s.a_atom[i] < 0]
         intact = [int(i) for i in order if s.a_atom[i] >= 0]
-        keep_ax = slab.ax_fraction < 1.0 and slab.termination == "AX"
+        keep_ax = slab.ax_fraction is not None and slab.termination == "AX"
         sites = (vacant + intact)[:n_face]
         kinds = _counts(n_face, fractions)
         who = [k for k, c in enumerate(kinds) for _ in range(c)]

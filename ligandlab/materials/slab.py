@@ -17,13 +17,17 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from ase import Atoms
 
 from ligandlab.errors import MaterialError
 from ligandlab.materials.material import Material
+
+if TYPE_CHECKING:
+    from ligandlab.materials.interface import Interface
 
 Termination = Literal["AX", "PbX2"]
 Facet = Literal["100", "110", "111"]
@@ -87,7 +91,7 @@ class Slab:
     roles: np.ndarray
     ligated_faces: tuple[int, ...]
     ligand_fraction: float | None = None
-    ax_fraction: float = 1.0
+    ax_fraction: float | None = None
     checks: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -109,6 +113,20 @@ class Slab:
             seen.add(int(res))
             out[name] = out.get(name, 0) + 1
         return out
+
+    def bare(self) -> Interface:
+        """This slab as an :class:`Interface` without ligands (for files and pictures)."""
+        from ligandlab.materials.interface import Interface
+
+        return Interface.assemble(self, [], [], set())
+
+    def write(self, path: str | Path) -> Path:
+        """Write .pdb (residue names), .extxyz or .cif."""
+        return self.bare().write(path)
+
+    def render(self, path: str | Path) -> Path:
+        """Top and side views as one PNG."""
+        return self.bare().render(path)
 
     def charge(self) -> int:
         """Net charge from the ions' formal charges."""
@@ -184,14 +202,16 @@ def build_slab(
     vacuum_nm: float = 4.0,
     both_faces: bool = False,
     ligand_fraction: float | None = None,
-    ax_fraction: float = 1.0,
+    ax_fraction: float | None = None,
     seed: int = 0,
     check: bool = True,
 ) -> Slab:
     """A perovskite slab with its surface sites tagged.
 
     ``size`` counts surface unit cells, ``layers`` PbX2 layers. ``ax_fraction`` ([ABr] in the
-    paper) keeps that fraction of the ligated face's AX pairs and removes the others.
+    paper) keeps that fraction of the ligated face's AX pairs and removes the others; once
+    given (1.0 included) ``place_ligands`` keeps it, and ligands beyond the vacated sites
+    lie in BM1. Left at None, ligands in BM2/BM2'/BM3 replace the ions they displace.
     ``ligand_fraction`` ([Lig]) is remembered as the default coverage for ``place_ligands``.
     The pairs to remove are picked at random with ``seed``. ``both_faces`` tags and treats
     both faces; by default only the top face is ligated.
@@ -212,14 +232,14 @@ def build_slab(
             f"layers={layers} is too thin: a slab needs 3 or more PbX2 layers so that its "
             "middle layer (restrained in MD) is not a surface layer"
         )
-    if not 0.0 <= ax_fraction <= 1.0:
+    if ax_fraction is not None and not 0.0 <= ax_fraction <= 1.0:
         raise MaterialError(f"ax_fraction must be within 0-1, got {ax_fraction}")
     if ligand_fraction is not None and not 0.0 <= ligand_fraction <= 1.0:
         raise MaterialError(f"ligand_fraction must be within 0-1, got {ligand_fraction}")
     if vacuum_nm <= 0:
         raise MaterialError(f"vacuum_nm must be positive, got {vacuum_nm}")
     if facet != "100":
-        if termination != "AX" or ax_fraction != 1.0:
+        if termination != "AX" or ax_fraction not in (None, 1.0):
             raise MaterialError(
                 f"({facet}) slabs support termination='AX' (outermost A and X) and an intact "
                 "surface only"
@@ -251,7 +271,7 @@ def _build_100(
     vacuum_nm: float,
     both_faces: bool,
     ligand_fraction: float | None,
-    ax_fraction: float,
+    ax_fraction: float | None,
     seed: int,
     check: bool,
 ) -> Slab:
@@ -321,7 +341,7 @@ def _build_100(
         else:  # vacant hollow and apical positions above the exposed Pb
             a_atom = np.full(len(grid), -1)
             x_atom = np.full(len(grid), -1)
-        if termination == "AX" and face in faces and ax_fraction < 1.0:
+        if termination == "AX" and face in faces and ax_fraction is not None and ax_fraction < 1:
             n_remove = len(grid) - round(ax_fraction * len(grid))
             drop = rng.choice(len(grid), size=n_remove, replace=False)
             for s in drop:
