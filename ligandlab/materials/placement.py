@@ -240,7 +240,8 @@ def _poses(
                 score += 0.3 * float(strain[k])
                 if len(tail):  # upright tails pack with any neighbour, tilted ones may not
                     v = placed[tail].mean(axis=0) - placed[anchors].mean(axis=0)
-                    score += TILT_WEIGHT * (1.0 - float(v @ up) / (np.linalg.norm(v) + 1e-9))
+                    cos_tilt = float(v @ up) / (float(np.linalg.norm(v)) + 1e-9)
+                    score += TILT_WEIGHT * (1.0 - cos_tilt)
                 trials.append((score, Pose(placed - a0, k, err, lift)))
     if not trials:
         raise PlacementError(f"no conformer of {lig.name!r} fits a {mode} site without clashes")
