@@ -25,6 +25,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/ligands.py
 	$(PY) benchmarks/surfaces.py
+	$(PY) benchmarks/screen.py
 
 docs: $(STAMP)
 	$(PY) docs/gen_fragment_tables.py

@@ -322,6 +322,69 @@ def nanocrystal_cmd(
     _print_rows([record], f"{nc.material.name} nanocrystal", as_json, vertical=True)
 
 
+@app.command("rank")
+def rank_cmd(
+    material: Annotated[list[str], typer.Option(help="material(s), e.g. CsPbBr3")] = ["CsPbBr3"],  # noqa: B006
+    solvent: Annotated[list[str] | None, typer.Option(help="solvent(s), e.g. toluene")] = None,
+    smiles: Annotated[list[str] | None, typer.Option(help="ligand names or SMILES")] = None,
+    file: Annotated[Path | None, typer.Option(help="file with one SMILES or name per line")] = None,
+    use_library: Annotated[
+        bool, typer.Option("--library", help="rank the whole default library")
+    ] = False,
+    weight: Annotated[
+        list[str] | None, typer.Option(help="scorer=weight, e.g. pi_stacking=0.5")
+    ] = None,
+    top: Annotated[int, typer.Option(help="rows to show")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Rank ligands on materials (and in solvents) with every fast scorer."""
+    from ligandlab.chem import enumerate_ligands
+    from ligandlab.errors import WeightError
+    from ligandlab.scoring import rank
+
+    items: list[object] = list(smiles or [])
+    if file is not None:
+        try:
+            lines = file.read_text().splitlines()
+        except OSError as exc:
+            raise LigandLabError(f"cannot read {file}: {exc.strerror or exc}") from exc
+        items += [ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#")]
+    if use_library:
+        items += list(enumerate_ligands())
+    if not items:
+        raise LigandLabError("give --smiles, --file or --library")
+    weights: dict[str, float] | None = None
+    if weight:
+        weights = {}
+        for w in weight:
+            name, _, val = w.partition("=")
+            try:
+                weights[name] = float(val)
+            except ValueError as exc:
+                raise WeightError(f"weight {w!r} is not scorer=number") from exc
+    df = rank(items, material=material, solvent=solvent, weights=weights)
+    if as_json:
+        typer.echo(df.head(top).to_json(orient="records"))
+        return
+    drop = {"smiles"} | {c for c in ("material", "solvent") if df[c].nunique() <= 1}
+    cols = [c for c in df.columns if c not in drop]
+    rows: list[dict[str, object]] = [
+        {str(c): (f"{v:.3f}" if isinstance(v, float) else v) for c, v in row.items()}
+        for row in df[cols].head(top).to_dict(orient="records")
+    ]
+    _print_rows(rows, f"ranking ({len(df)} candidates)", False)
+
+
+@app.command("plugins")
+def plugins_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """List every registered scorer (built-in and third-party)."""
+    from ligandlab.scoring import scorer_info
+
+    _print_rows(scorer_info(), "scorers", as_json)
+
+
 def _print_rows(
     rows: list[dict[str, object]], title: str, as_json: bool, vertical: bool = False
 ) -> None:

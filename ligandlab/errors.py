@@ -91,3 +91,15 @@ def closest(name: str, known: Iterable[str], n: int = 5) -> list[str]:
     hits = difflib.get_close_matches(name.lower(), list(lower), n=n, cutoff=0.4)
     prefix = [k for k in known if k.lower().startswith(name.lower()[:2]) and k not in hits]
     return [lower[h] for h in hits] + prefix[: max(0, n - len(hits))]
+
+
+class ScorerError(LigandLabError, ValueError):
+    """A scorer or plugin that breaks the contract (bad value, bad declaration)."""
+
+
+class UnknownScorerError(UnknownNameError):
+    """A scorer name that no registered plugin provides."""
+
+
+class WeightError(LigandLabError, ValueError):
+    """Ranking weights that are negative, not finite, or all zero."""

@@ -1,0 +1,32 @@
+"""Scoring: hookspecs, the plugin manager, candidates, results and ranking."""
+
+from ligandlab.scoring.candidate import Candidate, Context
+from ligandlab.scoring.hookspecs import hookimpl
+from ligandlab.scoring.manager import get_scorer, reload_plugins, scorer_info, scorers
+from ligandlab.scoring.ranking import (
+    ScoreCard,
+    aggregate,
+    pareto_front,
+    rank,
+    score,
+    score_candidates,
+)
+from ligandlab.scoring.types import Scorer, ScoreResult
+
+__all__ = [
+    "Candidate",
+    "Context",
+    "ScoreCard",
+    "ScoreResult",
+    "Scorer",
+    "aggregate",
+    "get_scorer",
+    "hookimpl",
+    "pareto_front",
+    "rank",
+    "reload_plugins",
+    "score",
+    "score_candidates",
+    "scorer_info",
+    "scorers",
+]

@@ -1,0 +1,300 @@
+"""Scoring candidates with every registered scorer, and ranking them.
+
+Aggregate: the weighted geometric mean of the scorer values,
+total = exp(sum_i w_i ln max(v_i, FLOOR) / sum_i w_i), over the scorers that apply to the
+candidate (a scorer needing a solvent is skipped when there is none). A geometric mean
+lets one poor property sink a candidate, as one poor property sinks a ligand in the
+flask. A scorer that declares ``bonus = True`` (pi_stacking: most good ligands have no
+ring) enters as (1 + v) / 2, so its 0 does not sink a candidate and its 1 lifts one.
+The ``limiting`` scorer is the non-bonus scorer with the lowest value among those
+weighted.
+A scorer that raises or returns a value outside [0, 1] is a failure for that candidate:
+its message is kept, the total uses the other scorers, and the row is flagged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ligandlab import cache
+from ligandlab.chem.ligand import Ligand
+from ligandlab.errors import LigandLabError, WeightError
+from ligandlab.scoring.candidate import Candidate, Context
+from ligandlab.scoring.manager import get_scorer, scorers
+from ligandlab.scoring.types import Scorer, ScoreResult
+
+FLOOR = 1e-3  # values below this count as this in the geometric mean (ln 0 is -inf)
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    """All scores of one candidate, the aggregate and what limits it."""
+
+    candidate: Candidate
+    scores: dict[str, ScoreResult]
+    failures: dict[str, str] = field(default_factory=dict)
+    total: float = math.nan
+    limiting: str | None = None
+
+    def summary(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "name": self.candidate.ligand.name,
+            "total": round(self.total, 4),
+            "limiting": self.limiting,
+        }
+        out.update({k: round(v.value, 4) for k, v in self.scores.items()})
+        out.update({f"{k} (failed)": msg for k, msg in self.failures.items()})
+        return out
+
+
+def check_weights(weights: dict[str, float] | None, names: Sequence[str]) -> dict[str, float]:
+    """Weights for ``names`` (default 1 each); unknown names, negative or all-zero weights
+    raise a clear error."""
+    if weights is None:
+        return {n: 1.0 for n in names}
+    known = set(scorers())
+    out = {n: 0.0 for n in names}
+    for name, w in weights.items():
+        if name not in known:
+            get_scorer(name)  # raises UnknownScorerError listing the known names
+        if name not in out:
+            raise WeightError(f"weight given for {name!r}, which is not among the scorers run")
+        if not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
+            raise WeightError(f"weight of {name!r} must be a finite number >= 0, got {w!r}")
+        out[name] = float(w)
+    if not any(out.values()):
+        raise WeightError("all weights are zero; give at least one positive weight")
+    return out
+
+
+def aggregate(
+    values: dict[str, float], weights: dict[str, float], bonus: frozenset[str] = frozenset()
+) -> tuple[float, str | None]:
+    """(weighted geometric mean, limiting scorer) over the weighted scorers present;
+    ``bonus`` scorers enter as (1 + v) / 2."""
+    used = [
+        (n, (1.0 + v) / 2 if n in bonus else v, weights.get(n, 0.0))
+        for n, v in values.items()
+        if weights.get(n, 0.0) > 0
+    ]
+    if not used:
+        return math.nan, None
+    total_w = sum(w for _, _, w in used)
+    log_mean = sum(w * math.log(max(v, FLOOR)) for _, v, w in used) / total_w
+    essential = [t for t in used if t[0] not in bonus] or used
+    limiting = min(essential, key=lambda t: (t[1], t[0]))[0]
+    return math.exp(log_mean), limiting
+
+
+class ScoreStore:
+    """Results cached by (candidate key, scorer name, version, params): one table per
+    scorer version and parameters, kept in memory and on disk (``ligandlab.cache``)."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[str, ScoreResult]] = {}
+        self._dirty: set[str] = set()
+
+    @staticmethod
+    def table_key(scorer: Scorer) -> str:
+        return cache.key_of(scorer.name, scorer.version, sorted(scorer.params.items()))
+
+    def table(self, scorer: Scorer) -> dict[str, ScoreResult]:
+        key = self.table_key(scorer)
+        if key not in self._tables:
+            self._tables[key] = cache.load("scores", key) or {}
+        return self._tables[key]
+
+    def put(self, scorer: Scorer, cand_key: str, result: ScoreResult) -> None:
+        self.table(scorer)[cand_key] = result
+        self._dirty.add(self.table_key(scorer))
+
+    def flush(self) -> None:
+        for key in self._dirty:
+            cache.store("scores", key, self._tables[key])
+        self._dirty.clear()
+
+
+_STORE = ScoreStore()
+
+
+def _applies(scorer: Scorer, cand: Candidate) -> bool:
+    return not ("solvent" in scorer.needs and cand.solvent is None)
+
+
+def score_candidates(
+    candidates: Iterable[Candidate],
+    names: Sequence[str],
+    weights: dict[str, float],
+    context: Context | None = None,
+    store: ScoreStore | None = None,
+) -> list[ScoreCard]:
+    """Score each candidate with each named scorer; failures are isolated per candidate."""
+    context = context or Context()
+    store = store or _STORE
+    objs = [get_scorer(n) for n in names]
+    tables = [store.table(s) for s in objs]
+    bonus = frozenset(s.name for s in objs if getattr(s, "bonus", False))
+    cards = []
+    for cand in candidates:
+        key = cand.key
+        results: dict[str, ScoreResult] = {}
+        failures: dict[str, str] = {}
+        for scorer, table in zip(objs, tables, strict=True):
+            if not _applies(scorer, cand):
+                continue
+            hit = table.get(key)
+            if hit is None:
+                try:
+                    hit = scorer.score(cand, context)
+                    if not isinstance(hit, ScoreResult):
+                        raise LigandLabError(f"returned {type(hit).__name__}, not a ScoreResult")
+                except Exception as exc:  # one scorer failing one candidate is recorded
+                    failures[scorer.name] = f"{type(exc).__name__}: {exc}"
+                    continue
+                store.put(scorer, key, hit)
+            results[scorer.name] = hit
+        total, limiting = aggregate({n: r.value for n, r in results.items()}, weights, bonus)
+        cards.append(ScoreCard(cand, results, failures, total, limiting))
+    store.flush()
+    return cards
+
+
+def _ligands(ligands: object) -> list[Ligand]:
+    from ligandlab.chem.assembly import parse_ligand
+
+    items = ligands if isinstance(ligands, (list, tuple)) else [ligands]
+    out = []
+    for item in items:
+        if isinstance(item, Ligand):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(parse_ligand(item))
+        else:
+            raise LigandLabError(f"cannot rank {type(item).__name__}; give Ligand, name or SMILES")
+    if not out:
+        raise LigandLabError("no ligands to rank")
+    return out
+
+
+def _as_list(x: str | Sequence[str] | None) -> list[str | None]:
+    if x is None:
+        return [None]
+    return [x] if isinstance(x, str) else list(x)
+
+
+def _scorer_names(names: Sequence[str] | None, cost: str | None) -> list[str]:
+    if names is None:
+        return scorers(cost)
+    for n in names:
+        get_scorer(n)
+    return list(names)
+
+
+def score(
+    ligand: Ligand | str,
+    material: str = "CsPbBr3",
+    solvent: str | None = None,
+    facet: str = "100",
+    termination: str = "AX",
+    weights: dict[str, float] | None = None,
+    scorers: Sequence[str] | None = None,
+) -> ScoreCard:
+    """Score one ligand on one surface (and in one solvent) with every fast scorer."""
+    names = _scorer_names(scorers, "fast")
+    w = check_weights(weights, names)
+    lig = _ligands(ligand)[0]
+    _validate_surface(material, facet, termination, solvent)
+    return score_candidates([Candidate(lig, material, facet, termination, solvent)], names, w)[0]
+
+
+def _validate_surface(material: str, facet: str, termination: str, solvent: str | None) -> None:
+    from ligandlab.chem.solvents import Solvent
+    from ligandlab.errors import MaterialError
+    from ligandlab.materials.material import Material
+
+    Material.get(material)
+    if facet not in ("100", "110", "111"):
+        raise MaterialError(f"unsupported facet {facet!r}; use '100', '110' or '111'")
+    if termination not in ("AX", "PbX2"):
+        raise MaterialError(f"unknown termination {termination!r}; use 'AX' or 'PbX2'")
+    if solvent is not None:
+        Solvent.get(solvent)
+
+
+def rank(
+    ligands: object,
+    material: str | Sequence[str] = "CsPbBr3",
+    solvent: str | Sequence[str] | None = None,
+    facet: str = "100",
+    termination: str = "AX",
+    weights: dict[str, float] | None = None,
+    scorers: Sequence[str] | None = None,
+    cost: str | None = "fast",
+) -> pd.DataFrame:
+    """Rank ligands (Ligand objects, library names or SMILES) on one or more materials and
+    solvents. Returns a DataFrame sorted best first: name, smiles, material, solvent,
+    total, one column per scorer, ``limiting``, ``pareto`` and ``failed``."""
+    names = _scorer_names(scorers, cost)
+    w = check_weights(weights, names)
+    ligs = _ligands(ligands)
+    mats = _as_list(material)
+    sols = _as_list(solvent)
+    for m in mats:
+        for s in sols:
+            _validate_surface(str(m), facet, termination, s)
+    context = Context()
+    context.prefetch(ligs)
+    cands = [
+        Candidate(lig, str(m), facet, termination, s) for lig in ligs for m in mats for s in sols
+    ]
+    cards = score_candidates(cands, names, w, context)
+    return table(cards, names)
+
+
+def table(cards: Sequence[ScoreCard], names: Sequence[str]) -> pd.DataFrame:
+    """The ranking table of scored candidates (best first; failed rows last)."""
+    rows: list[dict[str, Any]] = []
+    for c in cards:
+        row: dict[str, Any] = {
+            "name": c.candidate.ligand.name,
+            "smiles": c.candidate.ligand.smiles,
+            "material": c.candidate.material,
+            "solvent": c.candidate.solvent,
+            "total": c.total,
+        }
+        for n in names:
+            r = c.scores.get(n)
+            row[n] = r.value if r is not None else np.nan
+        row["limiting"] = c.limiting
+        row["failed"] = "; ".join(f"{k}: {v}" for k, v in c.failures.items())
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    df["pareto"] = pareto_front(df[list(names)].to_numpy(float))
+    df["_bad"] = df["failed"] != ""
+    df = df.sort_values(["_bad", "total"], ascending=[True, False], kind="stable")
+    return df.drop(columns="_bad").reset_index(drop=True)
+
+
+def pareto_front(values: np.ndarray) -> np.ndarray:
+    """True for rows no other row dominates (>= in every column, > in one; NaN = worst).
+
+    Rows are first reduced to their distinct value tuples, which factored scorers make few.
+    """
+    v = np.where(np.isnan(values), -np.inf, values)
+    uniq, inverse = np.unique(v, axis=0, return_inverse=True)
+    keep = np.ones(len(uniq), bool)
+    for i in range(len(uniq)):
+        if not keep[i]:
+            continue
+        dominated = np.all(uniq >= uniq[i], axis=1) & np.any(uniq > uniq[i], axis=1)
+        if dominated.any():
+            keep[i] = False
+    return keep[np.asarray(inverse).reshape(-1)]

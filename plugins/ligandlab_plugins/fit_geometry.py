@@ -1,0 +1,123 @@
+"""fit_geometry: how well the ligand's charged groups fit the actual surface sites.
+
+From the head group's conformer ensemble (MMFF, distance-dependent dielectric 4r, so
+zwitterions are not all folded into a salt bridge) and the site geometry measured on the
+built slab (SCIENCE.md section 4):
+
+- **Cation in the A-site pocket.** The cationic group's radius (N to its outermost atom plus
+  the vdW radius; at least 3.17 A when N carries a second heavy substituent) against the
+  pocket radius (nearest X minus the halide radius). A group
+  larger than the pocket rides higher: protrusion h = max(0, r_cat - r_pocket).
+- **Anion on the X site.** In BM3 the anionic O takes the X position, so the N...O span must
+  match the A-to-X distance, target d* = sqrt(d_AX^2 + h^2). The fraction of the ensemble
+  near d* (Gaussian, sigma) is P; -RT ln P is the conformational free energy ("strain")
+  to hold the binding span.
+- **One group only.** A cation-only or anion-only ligand fills half an A-X pair (BM2 or BM2'):
+  it gets half the credit of a matched zwitterion. A chelating anion adds credit for how
+  often its O...donor bite matches one Pb (2.6 A, estimate).
+
+Limits: rigid-site geometry, no surface relaxation, and a Gaussian tolerance that is an
+estimate. MD (md_binding) is the check.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+import ligandlab as ll
+
+RT_KCAL = 0.593  # kcal/mol at 298 K
+N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
+
+
+class FitGeometry:
+    name = "fit_geometry"
+    version = "2"
+    needs = frozenset({"ligand", "surface"})
+    cost = "fast"
+
+    def __init__(
+        self,
+        span_sigma_a: float = 0.4,
+        protrusion_scale_a: float = 0.75,
+        p_ref: float = 0.3,
+        bite_a: float = 2.6,
+    ) -> None:
+        # span_sigma_a: tolerance of the N...O span (estimate); protrusion_scale_a: the
+        # protrusion at which the pocket term falls to 1/e (estimate); p_ref: ensemble
+        # fraction at the target that counts as a full fit (estimate).
+        self.params: dict[str, Any] = {
+            "span_sigma_a": span_sigma_a,
+            "protrusion_scale_a": protrusion_scale_a,
+            "p_ref": p_ref,
+            "bite_a": bite_a,
+        }
+
+    def score(self, candidate: ll.Candidate, context: ll.Context) -> ll.ScoreResult:
+        lig = candidate.ligand
+        desc = context.descriptors(lig)
+        head_key = desc.head.model_smiles if desc.head else lig.smiles
+        key = (self.name, head_key, candidate.surface, bool(lig.chelate_pairs))
+        return context.memo(key, lambda: self._fit(candidate, context, desc))
+
+    def _fit(self, cand: ll.Candidate, context: ll.Context, desc: Any) -> ll.ScoreResult:
+        lig = cand.ligand
+        geo = context.site_geometry(*cand.surface)
+        p = self.params
+        details: dict[str, Any] = {
+            "a_to_x_A": round(geo.a_to_x, 3),
+            "pocket_radius_A": round(geo.pocket_radius, 3),
+        }
+        if not lig.anchors:
+            details["reason"] = "no charged binding group"
+            return ll.ScoreResult(0.0, 0.0, "kcal/mol", details)
+        head = desc.head
+        pocket_fit, h = 1.0, 0.0
+        if lig.cations and head is not None and head.cation_radius is not None:
+            r_cat = head.cation_radius
+            if lig.mol.GetAtomWithIdx(lig.cations[0].center).GetDegree() >= 2:
+                # a second heavy substituent on N (besides the chain to the anion) reaches
+                # at least C-N 1.47 + Bondi C 1.70 A from N, whatever the head model shows
+                r_cat = max(r_cat, N_SUBSTITUENT_REACH_A)
+            h = max(0.0, r_cat - geo.pocket_radius)
+            pocket_fit = math.exp(-((h / p["protrusion_scale_a"]) ** 2))
+            details.update(
+                cation_radius_A=round(r_cat, 3),
+                protrusion_nm=round(h / 10.0, 4),
+            )
+        if lig.cations and lig.anions and head is not None and head.d_no:
+            spans = np.asarray(head.d_no)
+            target = math.hypot(geo.a_to_x, h)
+            prob = float(np.mean(np.exp(-((spans - target) ** 2) / (2 * p["span_sigma_a"] ** 2))))
+            strain = -RT_KCAL * math.log(max(prob, 1e-6))
+            span_fit = min(1.0, prob / p["p_ref"])
+            details.update(
+                mode="BM3",
+                target_span_A=round(target, 3),
+                span_median_A=round(float(np.median(spans)), 3),
+                span_fraction=round(prob, 4),
+                strain_kcal_mol=round(strain, 3),
+            )
+            return ll.ScoreResult(span_fit * pocket_fit, strain, "kcal/mol", details)
+        if lig.cations:
+            details.update(mode="BM2", reason="cation only: fills the A half of an A-X pair")
+            return ll.ScoreResult(0.5 * pocket_fit, h / 10.0, "nm protrusion", details)
+        value = 0.5
+        details.update(mode="BM2'", reason="anion only: fills the X half of an A-X pair")
+        if lig.chelate_pairs:
+            bite = context.memo(("bite", lig.smiles), lambda: _bite_fraction(lig, p))
+            value = 0.5 + 0.5 * bite
+            details.update(chelate_bite_fraction=round(bite, 4))
+        return ll.ScoreResult(value, 0.0, "kcal/mol", details)
+
+
+def _bite_fraction(lig: ll.Ligand, p: dict[str, Any]) -> float:
+    """Ensemble fraction with the chelate's O...donor distance near ``bite_a``."""
+    ens = ll.conformers(lig.smiles, n=12)
+    o, donor = lig.chelate_pairs[0]
+    xyz = ens.all_positions()
+    d = np.linalg.norm(xyz[:, o] - xyz[:, donor], axis=1)
+    return float(np.mean(np.exp(-((d - p["bite_a"]) ** 2) / (2 * 0.3**2))))

@@ -1,0 +1,72 @@
+"""pi_stacking: can aromatic tails on neighbouring sites reach a stacking geometry?
+
+Criteria from SCIENCE.md section 3: parallel-displaced (interplanar 3.4-3.8 A) or
+edge-to-face (centroids 4.5-5.5 A). Neighbouring anchors sit one A-A spacing s apart,
+measured on the built slab. Two rings must close the gap s - 5.0 A by tilting their
+linkers toward each other. The linker's lateral reach is 0.72 A per bond between the
+tail's attachment point and the ring: 1.26 A per bond along an all-trans chain, times
+sin 35 deg of tilt (an estimate). The reach fraction is min(1, 2 x reach / gap).
+
+value = 0 without an aromatic ring. With rings,
+value = 0.5 + 0.5 x reach fraction x (1 - 0.5^rings), so more rings stack more strongly.
+raw = the gap to close (A).
+
+Limits: no electrostatics (for example fluorinated rings) and no ring substituent sterics.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdkit import Chem
+
+import ligandlab as ll
+
+STACK_CENTROID_A = 5.0  # upper end of parallel-displaced / middle of edge-to-face
+REACH_PER_BOND_A = 0.72
+
+
+class PiStacking:
+    name = "pi_stacking"
+    version = "1"
+    needs = frozenset({"ligand", "surface"})
+    cost = "fast"
+    bonus = True  # a missing ring costs nothing in the aggregate; a stacking ring adds
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+
+    def score(self, candidate: ll.Candidate, context: ll.Context) -> ll.ScoreResult:
+        desc = context.descriptors(candidate.ligand)
+        tail = desc.tail
+        if tail is None or tail.aromatic_rings == 0:
+            return ll.ScoreResult(0.0, 0.0, "A", {"reason": "no aromatic ring in the tail"})
+        key = (self.name, tail.tail_smiles, candidate.surface)
+        return context.memo(key, lambda: self._score(candidate, context, tail))
+
+    def _score(self, cand: ll.Candidate, context: ll.Context, tail: Any) -> ll.ScoreResult:
+        geo = context.site_geometry(*cand.surface)
+        linker = _linker_bonds(tail.tail_smiles)
+        gap = max(0.0, geo.a_a_spacing - STACK_CENTROID_A)
+        reach = REACH_PER_BOND_A * linker
+        frac = 1.0 if gap == 0 else min(1.0, 2 * reach / gap)
+        strength = 1.0 - 0.5**tail.aromatic_rings
+        value = 0.5 + 0.5 * frac * strength
+        details = {
+            "aromatic_rings": tail.aromatic_rings,
+            "neighbour_spacing_A": round(geo.a_a_spacing, 3),
+            "linker_bonds": linker,
+            "lateral_reach_A": round(reach, 3),
+            "gap_A": round(gap, 3),
+            "geometry": "edge-to-face or parallel-displaced" if frac >= 1 else "partial",
+        }
+        return ll.ScoreResult(value, gap, "A", details)
+
+
+def _linker_bonds(tail_smiles: str) -> int:
+    """Bonds from the attachment point [*] to the nearest aromatic atom."""
+    mol = Chem.MolFromSmiles(tail_smiles)
+    star = next(a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0)
+    dist = Chem.GetDistanceMatrix(mol)[star]
+    arom = [a.GetIdx() for a in mol.GetAtoms() if a.GetIsAromatic()]
+    return int(min(dist[i] for i in arom)) if arom else 0

@@ -1,0 +1,221 @@
+"""The plugin system, candidates, aggregation, failure isolation, caching and the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ligandlab as ll
+from ligandlab.cli import main
+from ligandlab.errors import ScorerError, UnknownScorerError, WeightError
+from ligandlab.scoring import Candidate, Context, aggregate, manager, pareto_front, score_candidates
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILTIN = {"fit_geometry", "pi_stacking", "solvent_match", "steric_density"}
+
+
+def test_builtins_come_from_the_entry_point_group() -> None:
+    assert set(ll.scorers()) >= BUILTIN
+    info = {row["name"]: row for row in ll.scorer_info()}
+    assert info["fit_geometry"]["module"] == "ligandlab_plugins.fit_geometry"
+    assert info["solvent_match"]["needs"] == "ligand, solvent"
+    dists = {dist.project_name for _, dist in manager.plugin_manager().list_plugin_distinfo()}
+    assert "ligandlab" in dists  # loaded from its entry point, like a third party's
+
+
+def test_candidate_key_is_stable_and_discriminating() -> None:
+    lig = ll.build_ligand("PE", 2, "C8C12")
+    a = Candidate(lig, "CsPbBr3", solvent="toluene")
+    b = Candidate(ll.Ligand.from_smiles(lig.smiles), "CsPbBr3", solvent="toluene")
+    assert a.key == b.key and a == b
+    assert a.key != Candidate(lig, "CsPbI3", solvent="toluene").key
+    assert a.key != Candidate(lig, "CsPbBr3").key
+
+
+def test_score_card_and_work_factoring(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ligandlab.scoring.ranking import ScoreStore
+
+    monkeypatch.setenv("LIGANDLAB_CACHE", "off")  # score every candidate afresh
+    ctx = Context()
+    ligs = [ll.build_ligand("PE", 2, t) for t in ("C8C12", "oleyl")]
+    cands = [Candidate(lig, "CsPbBr3", solvent=s) for lig in ligs for s in ("toluene", "hexane")]
+    cards = score_candidates(
+        cands, sorted(BUILTIN), dict.fromkeys(BUILTIN, 1.0), ctx, store=ScoreStore()
+    )
+    # one geometry per surface, one fit per head model x surface, whatever the solvents
+    keys = list(ctx._memo)
+    assert sum(k[0] == "geometry" for k in keys) == 1
+    assert sum(k[0] == "fit_geometry" for k in keys) == 1
+    assert sum(k[0] == "solvent_match" for k in keys) == 4
+    card = cards[0]
+    assert set(card.scores) == BUILTIN and 0 < card.total <= 1
+    fit = card.scores["fit_geometry"]
+    assert (
+        fit.unit == "kcal/mol"
+        and "protrusion_nm" in fit.details
+        and "strain_kcal_mol" in fit.details
+    )
+
+
+def test_aggregate_is_a_weighted_geometric_mean() -> None:
+    total, limiting = aggregate({"a": 0.25, "b": 1.0}, {"a": 1.0, "b": 1.0})
+    assert total == pytest.approx(0.5) and limiting == "a"
+    total, _ = aggregate({"a": 0.25, "b": 1.0}, {"a": 0.0, "b": 1.0})
+    assert total == pytest.approx(1.0)
+    total, limiting = aggregate({"a": 0.81, "p": 0.0}, {"a": 1, "p": 1}, frozenset({"p"}))
+    assert total == pytest.approx(math.sqrt(0.81 * 0.5)) and limiting == "a"
+
+
+def test_pareto_front() -> None:
+    v = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.4, 0.4], [0.5, 0.5]])
+    assert pareto_front(v).tolist() == [True, True, True, False, True]
+
+
+def test_rank_sorted_with_a_column_per_scorer() -> None:
+    df = ll.rank(["C8C12-PEA", "C8C12-PC", "CCCCCCCC[NH3+]"], material="FAPbBr3", solvent="toluene")
+    assert list(df["total"]) == sorted(df["total"], reverse=True)
+    assert set(df.columns) >= BUILTIN and {"limiting", "pareto", "failed"} <= set(df.columns)
+    order = list(df["name"])
+    assert order.index("C8C12-PEA") < order.index("C8C12-PC")
+
+
+def test_bad_weights() -> None:
+    with pytest.raises(UnknownScorerError, match="fit_geometry"):
+        ll.rank(["C5-PEA"], weights={"fit_geometri": 1.0})
+    with pytest.raises(WeightError, match=">= 0"):
+        ll.rank(["C5-PEA"], weights={"fit_geometry": -1.0})
+    with pytest.raises(WeightError, match="all weights are zero"):
+        ll.rank(["C5-PEA"], weights=dict.fromkeys(BUILTIN, 0.0))
+
+
+class _Raises:
+    name, version, needs, cost, params = "boom", "1", frozenset({"ligand"}), "fast", {}
+
+    def score(self, candidate: Candidate, context: Context) -> ll.ScoreResult:
+        if "P" in candidate.ligand.smiles:
+            raise RuntimeError("cannot handle phosphorus")
+        return ll.ScoreResult(0.9, 0.9)
+
+
+class _OutOfRange(_Raises):
+    name = "too_big"
+
+    def score(self, candidate: Candidate, context: Context) -> ll.ScoreResult:
+        return ll.ScoreResult(1.5, 1.5)  # raises ScorerError when constructed
+
+
+@pytest.fixture
+def extra_plugin():  # type: ignore[no-untyped-def]
+    class Plugin:
+        @ll.hookimpl
+        def ligandlab_scorers(self) -> list[object]:
+            return [_Raises(), _OutOfRange()]
+
+    manager.registry.cache_clear()
+    pm = manager.plugin_manager()
+    plugin = Plugin()
+    pm.register(plugin, name="test-extra")
+    yield
+    pm.unregister(plugin)
+    manager.registry.cache_clear()
+
+
+def test_failures_are_isolated_and_reported(extra_plugin) -> None:  # type: ignore[no-untyped-def]
+    df = ll.rank(["C5-PEA", "CCCCCCCC[NH3+]"], material="CsPbBr3", cost=None)
+    ok = df[df["name"] == "CCCCCCCC[NH3+]"].iloc[0]
+    bad = df[df["name"] == "C5-PEA"].iloc[0]
+    assert ok["boom"] == pytest.approx(0.9) and "too_big" in ok["failed"]
+    assert "cannot handle phosphorus" in bad["failed"] and "within [0, 1]" in bad["failed"]
+    assert not math.isnan(bad["fit_geometry"])  # nothing computed is lost
+    assert df.iloc[-1]["failed"] != ""
+
+
+def test_bad_scorer_declarations() -> None:
+    from ligandlab.scoring.types import check_scorer
+
+    class NoScore:
+        name, version, needs, cost = "x", "1", frozenset({"ligand"}), "fast"
+
+    with pytest.raises(ScorerError, match="lacks score"):
+        check_scorer(NoScore(), "test")
+    bad = _Raises()
+    bad.needs = frozenset({"coffee"})
+    with pytest.raises(ScorerError, match="coffee"):
+        check_scorer(bad, "test")
+
+
+def test_results_are_cached_by_scorer_version_and_params() -> None:
+    from ligandlab.scoring.ranking import ScoreStore
+
+    store = ScoreStore()
+    lig = ll.build_ligand("PE", 2, "C5")
+    cand = Candidate(lig, "CsPbBr3", solvent="toluene")
+    score_candidates([cand], ["fit_geometry"], {"fit_geometry": 1.0}, store=store)
+    scorer = ll.scoring.get_scorer("fit_geometry")
+    assert cand.key in store.table(scorer)
+    fresh = ScoreStore()  # reads the disk table written by the first run
+    assert cand.key in fresh.table(scorer)
+    other = type(scorer)(span_sigma_a=0.5)
+    assert ScoreStore.table_key(other) != ScoreStore.table_key(scorer)
+
+
+def test_cli_rank_and_plugins(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    main(["plugins", "--json"])
+    assert {r["name"] for r in json.loads(capsys.readouterr().out)} >= BUILTIN
+    smi = tmp_path / "ligands.smi"
+    smi.write_text("# a comment\nC8C12-PEA\nCCCCCCCC[NH3+] octylammonium\n")
+    main(["rank", "--material", "CsPbBr3", "--solvent", "toluene", "--file", str(smi), "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 2 and rows[0]["total"] >= rows[1]["total"]
+    for argv, msg in [
+        (["rank", "--smiles", "C5-PEA", "--weight", "nope=1"], "unknown scorer"),
+        (["rank", "--smiles", "C5-PEA", "--material", "CsPbBr4"], "closest"),
+        (["rank"], "give --smiles"),
+    ]:
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2 and msg in capsys.readouterr().err
+
+
+def test_external_plugin_installs_ranks_and_uninstalls(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pkg = ROOT / "plugins" / "examples" / "ligandlab-chainlength"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run(
+        [*pip, "install", "--no-deps", "--no-build-isolation", "--no-index", str(pkg)],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        code = (
+            "import ligandlab as ll; assert 'chain_length' in ll.scorers(); "
+            "df = ll.rank(['C12-PEA', 'C5-PEA']); "
+            "print(df.iloc[0]['name'], df['chain_length'].max())"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        )
+        name, best = out.stdout.split()
+        assert name == "C12-PEA" and float(best) > 0.5
+        tests = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(pkg / "tests")],
+            capture_output=True,
+            text=True,
+        )
+        assert tests.returncode == 0, tests.stdout
+    finally:
+        subprocess.run(
+            [*pip, "uninstall", "-y", "ligandlab-chainlength"], check=True, capture_output=True
+        )
+    gone = subprocess.run(
+        [sys.executable, "-c", "import ligandlab as ll; print('chain_length' in ll.scorers())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert gone.stdout.strip() == "False"

@@ -1,0 +1,102 @@
+"""The paper's findings that the fast scorers must reproduce (library/validation/scoring.yaml).
+
+Findings the current scorers do not yet reproduce are marked xfail(strict=True) with the
+reason, so they stay visible and turn into failures once fixed (issue 5 stays open).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import ligandlab as ll
+
+SPEC = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "library" / "validation" / "scoring.yaml").read_text()
+)
+
+
+def _fit(head: str, bridge: int, tail: str, material: str) -> ll.ScoreCard:
+    return ll.score(ll.build_ligand(head, bridge, tail), material=material, solvent="toluene")
+
+
+@pytest.mark.parametrize("material", SPEC["heads"]["materials"])
+def test_primary_ammonium_beats_quaternary(material: str) -> None:
+    h = SPEC["heads"]
+    pe, pc = (_fit(x, 2, h["tail"], material) for x in (h["better"], h["worse"]))
+    assert pe.scores["fit_geometry"].value > pc.scores["fit_geometry"].value
+    assert pe.total > pc.total
+    lo, hi = h["protrusion_excess_nm"]
+    excess = (
+        pc.scores["fit_geometry"].details["protrusion_nm"]
+        - pe.scores["fit_geometry"].details["protrusion_nm"]
+    )
+    assert lo <= excess <= hi
+
+
+@pytest.mark.parametrize("material", SPEC["bridges"]["iodides"])
+def test_longer_bridge_wins_on_iodides(material: str) -> None:
+    fit = {
+        b: _fit("PE", b, SPEC["bridges"]["tail"], material).scores["fit_geometry"].value
+        for b in (2, 3, 4)
+    }
+    assert max(fit[3], fit[4]) > fit[2]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="N...O span statistics favour C3 on bromides too (issue 5 open: span model)",
+)
+@pytest.mark.parametrize("material", SPEC["bridges"]["bromides"])
+def test_c2_is_enough_on_bromides(material: str) -> None:
+    fit = {
+        b: _fit("PE", b, SPEC["bridges"]["tail"], material).scores["fit_geometry"].value
+        for b in (2, 3, 4)
+    }
+    assert fit[2] >= fit[3] and fit[2] >= fit[4]
+
+
+def test_branched_and_bent_tails_beat_linear() -> None:
+    s = SPEC["steric"]
+    val = {
+        t: _fit("PE", 2, t, s["material"]).scores["steric_density"]
+        for t in [*s["better"], s["worse"]]
+    }
+    for t in s["better"]:
+        assert val[t].value > val[s["worse"]].value
+    lo, hi = s["spacing_nm"]["C8C12"]
+    assert lo <= val["C8C12"].raw <= hi
+
+
+@pytest.mark.xfail(strict=True, reason="dry-shell model gives ~1.5 nm for PS900 (issue 5 open)")
+def test_polystyrene_spacing() -> None:
+    s = SPEC["steric"]
+    for tail in ("PS900", "PS1200"):
+        card = _fit("PE", 2, tail, s["material"])
+        assert card.scores["steric_density"].raw >= s["polystyrene_min_spacing_nm"]
+
+
+def test_pi_stacking_separates_aromatic_tails() -> None:
+    ligs = ll.enumerate_ligands(heads=["PE"], bridges=[2])
+    df = ll.rank(ligs, material="CsPbBr3", scorers=["pi_stacking"])
+    arom = df[df["pi_stacking"] > 0]
+    plain = df[df["pi_stacking"] == 0]
+    assert len(arom) and len(plain)
+    assert arom["pi_stacking"].min() > plain["pi_stacking"].max()
+    for name in plain["name"]:
+        desc = ll.describe(next(lig for lig in ligs if lig.name == name))
+        assert desc.tail is None or desc.tail.aromatic_rings == 0
+
+
+def test_full_library_ranking() -> None:
+    r = SPEC["library_ranking"]
+    ligs = ll.enumerate_ligands()
+    df = ll.rank(ligs, material=r["material"], solvent=r["solvent"])
+    by_name = {lig.name: lig for lig in ligs}
+    top = [by_name[n] for n in df["name"].head(r["top"])]
+    assert all(lig.cations and lig.cations[0].group == r["top_cation"] for lig in top)
+    iod = ll.rank(ligs, material=r["iodide"], solvent=r["solvent"])
+    best = by_name[iod.iloc[0]["name"]]
+    assert best.parts is not None and best.parts.bridge in r["iodide_top_bridges"]
