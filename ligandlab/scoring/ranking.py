@@ -114,6 +114,10 @@ class ScoreStore:
         self.table(scorer)[cand_key] = result
         self._dirty.add(self.table_key(scorer))
 
+    def touched(self, scorer: Scorer) -> None:
+        """Mark a scorer's table as changed (after writing into ``table(scorer)``)."""
+        self._dirty.add(self.table_key(scorer))
+
     def flush(self) -> None:
         for key in self._dirty:
             cache.store("scores", key, self._tables[key])
@@ -140,6 +144,7 @@ def score_candidates(
     objs = [get_scorer(n) for n in names]
     tables = [store.table(s) for s in objs]
     bonus = frozenset(s.name for s in objs if getattr(s, "bonus", False))
+    changed: set[str] = set()
     cards = []
     for cand in candidates:
         key = cand.key
@@ -157,10 +162,14 @@ def score_candidates(
                 except Exception as exc:  # one scorer failing one candidate is recorded
                     failures[scorer.name] = f"{type(exc).__name__}: {exc}"
                     continue
-                store.put(scorer, key, hit)
+                table[key] = hit
+                changed.add(scorer.name)
             results[scorer.name] = hit
         total, limiting = aggregate({n: r.value for n, r in results.items()}, weights, bonus)
         cards.append(ScoreCard(cand, results, failures, total, limiting))
+    for scorer in objs:
+        if scorer.name in changed:
+            store.touched(scorer)
     store.flush()
     return cards
 
@@ -286,15 +295,19 @@ def table(cards: Sequence[ScoreCard], names: Sequence[str]) -> pd.DataFrame:
 def pareto_front(values: np.ndarray) -> np.ndarray:
     """True for rows no other row dominates (>= in every column, > in one; NaN = worst).
 
-    Rows are first reduced to their distinct value tuples, which factored scorers make few.
+    Distinct rows are visited in order of decreasing sum: a row can only be dominated by
+    one with a larger sum, so each is checked against the front found so far (the
+    "simple cull"; O(n x front size) instead of O(n^2)).
     """
-    v = np.where(np.isnan(values), -np.inf, values)
+    v = np.where(np.isnan(values), -1.0, values)
     uniq, inverse = np.unique(v, axis=0, return_inverse=True)
-    keep = np.ones(len(uniq), bool)
-    for i in range(len(uniq)):
-        if not keep[i]:
+    order = np.argsort(-uniq.sum(axis=1), kind="stable")
+    front = np.empty((0, uniq.shape[1]))
+    keep = np.zeros(len(uniq), bool)
+    for i in order:
+        row = uniq[i]
+        if len(front) and np.any(np.all(front >= row, axis=1) & np.any(front > row, axis=1)):
             continue
-        dominated = np.all(uniq >= uniq[i], axis=1) & np.any(uniq > uniq[i], axis=1)
-        if dominated.any():
-            keep[i] = False
+        keep[i] = True
+        front = np.vstack([front, row])
     return keep[np.asarray(inverse).reshape(-1)]
