@@ -223,3 +223,20 @@ def parse_ligand(text: str) -> Ligand:
             f"{text!r} is neither a library ligand name (TAIL-HEAD, e.g. C8C12-PEA or "
             f"C5-PE/3) nor a valid SMILES: {exc}"
         ) from exc
+
+
+def as_ligands(items: object, error: type[LigandLabError] = LigandLabError) -> list[Ligand]:
+    """A list of ligands from a Ligand, a name/SMILES, or a list of those (``error`` is the
+    exception class raised for anything else or for an empty list)."""
+    seq = items if isinstance(items, (list, tuple)) else [items]
+    out = []
+    for item in seq:
+        if isinstance(item, Ligand):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(parse_ligand(item))
+        else:
+            raise error(f"expected a Ligand, library name or SMILES, not {type(item).__name__}")
+    if not out:
+        raise error("no ligands given")
+    return out

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from scipy.spatial import cKDTree
 
+from ligandlab.chem.assembly import as_ligands
 from ligandlab.chem.conformers import conformers
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import PlacementError
@@ -282,21 +283,6 @@ def site_order(slab: Slab, face: int, pattern: str, seed: int) -> np.ndarray:
     return np.array(order)
 
 
-def _as_ligands(ligands: object) -> list[Ligand]:
-    items = ligands if isinstance(ligands, (list, tuple)) else [ligands]
-    out = []
-    for item in items:
-        if isinstance(item, Ligand):
-            out.append(item)
-        elif isinstance(item, str):
-            out.append(Ligand.from_smiles(item))
-        else:
-            raise PlacementError(f"cannot place {type(item).__name__}; give Ligand or SMILES")
-    if not out:
-        raise PlacementError("no ligands given")
-    return out
-
-
 def _counts(total: int, fractions: list[float]) -> list[int]:
     """Split ``total`` by ``fractions`` (largest remainder, deterministic)."""
     raw = [total * f for f in fractions]
@@ -336,7 +322,7 @@ def place_ligands(
     """
     from ligandlab.materials.interface import Interface
 
-    ligs = _as_ligands(ligands)
+    ligs = as_ligands(ligands, PlacementError)
     if mode not in MODES:
         raise PlacementError(f"unknown binding mode {mode!r}; use {', '.join(MODES)}")
     if fractions is None:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ligandlab import cache
+from ligandlab.chem.assembly import as_ligands
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import LigandLabError, WeightError
 from ligandlab.scoring.candidate import Candidate, Context
@@ -174,23 +175,6 @@ def score_candidates(
     return cards
 
 
-def _ligands(ligands: object) -> list[Ligand]:
-    from ligandlab.chem.assembly import parse_ligand
-
-    items = ligands if isinstance(ligands, (list, tuple)) else [ligands]
-    out = []
-    for item in items:
-        if isinstance(item, Ligand):
-            out.append(item)
-        elif isinstance(item, str):
-            out.append(parse_ligand(item))
-        else:
-            raise LigandLabError(f"cannot rank {type(item).__name__}; give Ligand, name or SMILES")
-    if not out:
-        raise LigandLabError("no ligands to rank")
-    return out
-
-
 def _as_list(x: str | Sequence[str] | None) -> list[str | None]:
     if x is None:
         return [None]
@@ -217,7 +201,7 @@ def score(
     """Score one ligand on one surface (and in one solvent) with every fast scorer."""
     names = _scorer_names(scorers, "fast")
     w = check_weights(weights, names)
-    lig = _ligands(ligand)[0]
+    lig = as_ligands(ligand)[0]
     _validate_surface(material, facet, termination, solvent)
     return score_candidates([Candidate(lig, material, facet, termination, solvent)], names, w)[0]
 
@@ -251,7 +235,7 @@ def rank(
     total, one column per scorer, ``limiting``, ``pareto`` and ``failed``."""
     names = _scorer_names(scorers, cost)
     w = check_weights(weights, names)
-    ligs = _ligands(ligands)
+    ligs = as_ligands(ligands)
     mats = _as_list(material)
     sols = _as_list(solvent)
     for m in mats:
