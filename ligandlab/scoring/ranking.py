@@ -111,10 +111,6 @@ class ScoreStore:
             self._tables[key] = cache.load("scores", key) or {}
         return self._tables[key]
 
-    def put(self, scorer: Scorer, cand_key: str, result: ScoreResult) -> None:
-        self.table(scorer)[cand_key] = result
-        self._dirty.add(self.table_key(scorer))
-
     def touched(self, scorer: Scorer) -> None:
         """Mark a scorer's table as changed (after writing into ``table(scorer)``)."""
         self._dirty.add(self.table_key(scorer))
