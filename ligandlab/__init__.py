@@ -110,8 +110,18 @@ __all__ = [
     "score",
     "scorer_info",
     "scorers",
+    "simulate",
     "solvent_classes",
     "tail_descriptors",
     "virtual_synthesis",
     "write_ligands",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``ll.simulate`` loads OpenMM only when first used."""
+    if name == "simulate":
+        import importlib
+
+        return importlib.import_module("ligandlab.simulate")
+    raise AttributeError(f"module 'ligandlab' has no attribute {name!r}")

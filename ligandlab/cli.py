@@ -375,6 +375,73 @@ def rank_cmd(
     _print_rows(rows, f"ranking ({len(df)} candidates)", False)
 
 
+simulate_app = typer.Typer(help="OpenMM simulations: binding modes and coverage maps.")
+app.add_typer(simulate_app, name="simulate")
+
+
+@simulate_app.command("binding")
+def simulate_binding_cmd(
+    ligand: Annotated[str, typer.Argument(help="ligand name (C5-PEA) or SMILES")],
+    material: Annotated[str, typer.Option(help="material with an ion model")] = "CsPbBr3",
+    solvent: Annotated[str | None, typer.Option(help="solvent, or 'none' for vacuum")] = "toluene",
+    protocol: Annotated[str, typer.Option(help="quick, standard or test")] = "quick",
+    n_ligands: Annotated[int, typer.Option(help="ligands on the slab")] = 1,
+    size: Annotated[int, typer.Option(help="slab size n (n x n sites)")] = 4,
+    out: Annotated[Path, typer.Option(help="run directory (resumed if present)")] = Path(
+        "binding-run"
+    ),
+    platform: Annotated[str | None, typer.Option(help="force CUDA, OpenCL or CPU")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Binding-mode populations of a ligand on a slab (minimise, NVT, NPT, production)."""
+    import ligandlab.simulate as sim
+
+    res = sim.binding(
+        ligand,
+        material=material,
+        solvent=None if solvent in (None, "none") else solvent,
+        protocol=protocol,
+        n_ligands=n_ligands,
+        size=(size, size),
+        directory=out,
+        platform=platform,
+    )
+    record: dict[str, object] = {"directory": str(out), "frames": res.run.frames}
+    record.update(res.mean_populations())
+    record["bound_fraction"] = round(res.bound_fraction, 4)
+    _print_rows([record], f"binding of {ligand} on {material}", as_json, vertical=True)
+
+
+@simulate_app.command("coverage")
+def simulate_coverage_cmd(
+    ligand: Annotated[str, typer.Argument(help="ligand name (C5-PEA) or SMILES")],
+    material: Annotated[str, typer.Option(help="material with an ion model")] = "CsPbBr3",
+    coverage: Annotated[list[float], typer.Option(help="coverage(s) in (0, 1]")] = [0.5, 1.0],  # noqa: B006
+    solvent: Annotated[str | None, typer.Option(help="solvent, or 'none' for vacuum")] = "toluene",
+    protocol: Annotated[str, typer.Option(help="quick, standard or test")] = "quick",
+    size: Annotated[int, typer.Option(help="slab size n (n x n sites)")] = 4,
+    out: Annotated[Path, typer.Option(help="directory for the runs")] = Path("coverage-runs"),
+    platform: Annotated[str | None, typer.Option(help="force CUDA, OpenCL or CPU")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Surface stability against coverage: integrity, desorbed ligands, rupture flag."""
+    import dataclasses
+
+    import ligandlab.simulate as sim
+
+    points = sim.coverage(
+        ligand,
+        material=material,
+        coverages=coverage,
+        solvent=None if solvent in (None, "none") else solvent,
+        protocol=protocol,
+        size=(size, size),
+        directory=out,
+        platform=platform,
+    )
+    _print_rows([dataclasses.asdict(p) for p in points], f"coverage map of {ligand}", as_json)
+
+
 @app.command("plugins")
 def plugins_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,

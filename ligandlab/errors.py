@@ -103,3 +103,19 @@ class UnknownScorerError(UnknownNameError):
 
 class WeightError(LigandLabError, ValueError):
     """Ranking weights that are negative, not finite, or all zero."""
+
+
+class ForceFieldError(LigandLabError, ValueError):
+    """A molecule or ion that the force field cannot parameterise (the message names it)."""
+
+
+class UnknownIonModelError(UnknownNameError):
+    """A material or ion model without parameters in ``library/forcefields``."""
+
+
+class PlatformError(LigandLabError, RuntimeError):
+    """A forced OpenMM platform that this machine does not provide."""
+
+
+class SimulationError(LigandLabError, RuntimeError):
+    """A simulation that blew up (NaN or infinite energy) or cannot resume."""

@@ -38,6 +38,8 @@ class Interface:
     resnames: list[str]
     residues: np.ndarray
     removed_ions: dict[str, int] = field(default_factory=dict)
+    slab_index: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    """For each of the first ``len(slab_index)`` atoms, its index in ``slab.atoms``."""
 
     @classmethod
     def assemble(
@@ -110,7 +112,16 @@ class Interface:
         new_cell = cell.copy()
         new_cell[2, 2] = max(cell[2, 2], (zmax - zmin) + vacuum)
         atoms = Atoms(symbols=symbols, positions=all_pos, cell=new_cell, pbc=True)
-        iface = cls(slab, ligands, atoms, placements, resnames, np.array(residues), removed_ions)
+        iface = cls(
+            slab,
+            ligands,
+            atoms,
+            placements,
+            resnames,
+            np.array(residues),
+            removed_ions,
+            np.flatnonzero(keep),
+        )
         d = iface.min_intermolecular_distance()
         if d < INTER_LIGAND:
             raise PlacementError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ligandlab as ll
 from ligandlab_plugins.fit_geometry import FitGeometry
+from ligandlab_plugins.md_binding import MDBinding
 from ligandlab_plugins.pi_stacking import PiStacking
 from ligandlab_plugins.solvent_match import SolventMatch
 from ligandlab_plugins.steric_density import StericDensity
@@ -16,4 +17,4 @@ from ligandlab_plugins.steric_density import StericDensity
 
 @ll.hookimpl
 def ligandlab_scorers() -> list[object]:
-    return [FitGeometry(), StericDensity(), PiStacking(), SolventMatch()]
+    return [FitGeometry(), StericDensity(), PiStacking(), SolventMatch(), MDBinding()]

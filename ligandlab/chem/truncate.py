@@ -1,0 +1,71 @@
+"""Tail truncation: the ligand with only the first ``k`` tail carbons, for cheaper MD.
+
+Morad et al. (Nature 626, 542, 2024) simulated C5-tail models of their phospholipids; the
+binding head is what the simulation probes. The head is every atom of a charged group
+plus the terminal substituents of a charged centre (the methyls of
+PC) and the atoms on the shortest path between the cationic and anionic centres (the
+bridge). The tail starts at the carbon nearest to the head that is not part of it; atoms
+more than ``k - 1`` bonds beyond that carbon (by topological distance from the head) are
+removed and the cut bonds capped with hydrogen.
+"""
+
+from __future__ import annotations
+
+from rdkit import Chem
+
+from ligandlab.chem.ligand import Ligand
+from ligandlab.errors import LigandLabError
+
+
+def head_atoms(lig: Ligand) -> set[int]:
+    """Heavy-atom indices of the charged groups and the bridge between them."""
+    mol = lig.mol
+    head: set[int] = set()
+    for anchor in (*lig.cations, *lig.anions):
+        head.add(anchor.center)
+        head.update(anchor.binding)
+        # terminal substituents of a charged centre (the methyls of a quaternary ammonium)
+        head.update(
+            nb.GetIdx()
+            for nb in mol.GetAtomWithIdx(anchor.center).GetNeighbors()
+            if nb.GetDegree() == 1
+        )
+    if lig.cations and lig.anions:
+        path = Chem.GetShortestPath(mol, lig.cations[0].center, lig.anions[0].center)
+        head.update(path)
+    return head
+
+
+def truncate_tail(lig: Ligand, keep_carbons: int) -> Ligand:
+    """``lig`` with its tail cut after ``keep_carbons`` carbons (see the module docstring).
+
+    A ligand whose tail is already that short is returned unchanged.
+    """
+    if keep_carbons < 1:
+        raise LigandLabError(f"keep_carbons must be at least 1, got {keep_carbons}")
+    mol = lig.mol
+    head = head_atoms(lig)
+    if not head:
+        raise LigandLabError(f"{lig.name}: no charged group, so no head to keep the tail from")
+    dist = Chem.GetDistanceMatrix(mol)
+    from_head = [min(dist[i][h] for h in head) for i in range(mol.GetNumAtoms())]
+    tail_carbons = [
+        a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 6 and a.GetIdx() not in head
+    ]
+    if not tail_carbons:
+        return lig
+    first = min(from_head[i] for i in tail_carbons)
+    cutoff = first + keep_carbons - 1
+    drop = sorted((i for i in range(mol.GetNumAtoms()) if from_head[i] > cutoff), reverse=True)
+    if not drop:
+        return lig
+    rw = Chem.RWMol(mol)
+    for i in drop:
+        for nb in rw.GetAtomWithIdx(i).GetNeighbors():
+            if nb.GetIdx() not in drop:
+                nb.SetNumExplicitHs(nb.GetTotalNumHs() + 1)
+                nb.SetNoImplicit(True)
+        rw.RemoveAtom(i)
+    out = rw.GetMol()
+    Chem.SanitizeMol(out)
+    return Ligand.from_smiles(Chem.MolToSmiles(out), name=f"{lig.name}/C{keep_carbons}")

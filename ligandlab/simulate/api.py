@@ -1,0 +1,187 @@
+"""``ll.simulate.binding`` and ``ll.simulate.coverage``: the user-facing MD entry points."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import openmm
+from openmm import unit
+
+from ligandlab.chem.assembly import as_ligands
+from ligandlab.chem.ligand import Ligand
+from ligandlab.errors import LigandLabError
+from ligandlab.materials.placement import place_ligands
+from ligandlab.materials.slab import build_slab
+from ligandlab.simulate.analysis import MODES, populations
+from ligandlab.simulate.run import Protocol, RunResult, run
+from ligandlab.simulate.system import MDSystem, build_system
+
+RUPTURE_INTEGRITY = (
+    0.8  # surface Pb keeping their X neighbours below which we flag rupture (estimate)
+)
+
+
+@dataclass
+class BindingResult:
+    """Binding modes of the ligands over a production run."""
+
+    run: RunResult
+    mode_populations: dict[str, list[float]]  # mode -> fraction of ligands per frame
+
+    @property
+    def bound_fraction(self) -> float:
+        """Mean fraction of ligand-frames not unbound."""
+        unbound = self.mode_populations.get("unbound", [])
+        return float(1.0 - np.mean(unbound)) if unbound else float("nan")
+
+    def mean_populations(self, last: float = 0.5) -> dict[str, float]:
+        """Mode populations averaged over the last ``last`` fraction of the frames."""
+        n = len(next(iter(self.mode_populations.values()), []))
+        start = int(n * (1 - last))
+        return {
+            m: round(float(np.mean(v[start:])), 4) if v else float("nan")
+            for m, v in self.mode_populations.items()
+        }
+
+
+def _run_dir(directory: str | Path | None, tag: str) -> Path:
+    if directory is not None:
+        return Path(directory)
+    return Path(tempfile.mkdtemp(prefix=f"ligandlab-{tag}-"))
+
+
+def binding(
+    ligand: Ligand | str,
+    material: str = "FAPbBr3",
+    solvent: str | None = "toluene",
+    protocol: str | Protocol = "quick",
+    n_ligands: int = 1,
+    size: tuple[int, int] = (4, 4),
+    layers: int = 3,
+    mode: str = "BM3",
+    directory: str | Path | None = None,
+    platform: str | None = None,
+    charge_method: str = "bcc",
+    n_solvent: int | None = None,
+    solvent_nm: float = 2.0,
+    seed: int = 0,
+) -> BindingResult:
+    """Simulate ``n_ligands`` copies of a ligand on a slab and classify their binding modes.
+
+    Ligands start in ``mode`` on random sites. The run directory (a temporary one unless
+    ``directory`` is given) can be re-used: a second call resumes or re-reads it.
+    """
+    (lig,) = as_ligands([ligand], LigandLabError)
+    slab = build_slab(material, size=size, layers=layers)
+    n_sites = slab.top.n
+    if not 1 <= n_ligands <= n_sites:
+        raise LigandLabError(f"n_ligands must be 1..{n_sites} on a {size[0]}x{size[1]} slab")
+    iface = place_ligands(slab, lig, coverage=n_ligands / n_sites, mode=mode, seed=seed)
+    md = build_system(
+        iface,
+        solvent=solvent,
+        n_solvent=n_solvent,
+        solvent_nm=solvent_nm,
+        charge_method=charge_method,
+        seed=seed,
+    )
+    result = run(md, _run_dir(directory, "binding"), protocol, platform=platform, seed=seed)
+    return BindingResult(result, populations(result.modes))
+
+
+@dataclass(frozen=True)
+class CoveragePoint:
+    coverage: float
+    n_ligands: int
+    integrity: float  # fraction of top-face Pb keeping all their X neighbours at the end
+    desorbed: int  # ligands unbound in the last frame
+    desorbed_ions: int  # slab ions more than 1 nm above their starting face at the end
+    ruptured: bool
+    bm3_fraction: float
+    directory: str
+
+
+def surface_integrity(md: MDSystem, positions_nm: np.ndarray, box_nm: np.ndarray) -> float:
+    """Fraction of top-face Pb whose X neighbours (start) are all still within 1.25 d(Pb-X)."""
+    pos0 = md.positions
+    top_z = np.max(pos0[md.middle_pb, 2]) if len(md.middle_pb) else 0.0
+    n_slab = md.n_slab
+    pb = [i for i in range(n_slab) if md.symbols[i] == "Pb" and pos0[i, 2] > top_z + 0.1]
+    xs = [i for i in range(n_slab) if md.symbols[i] in ("Br", "I", "Cl")]
+    if not pb or not xs:
+        return float("nan")
+    bond = md.lattice_nm / 2.0
+    ok = 0
+    for i in pb:
+        d0 = _mic(pos0[xs] - pos0[i], box_nm)
+        neigh = [xs[k] for k in np.flatnonzero(np.linalg.norm(d0, axis=1) < 1.25 * bond)]
+        d1 = _mic(positions_nm[neigh] - positions_nm[i], box_nm)
+        ok += bool(np.all(np.linalg.norm(d1, axis=1) < 1.25 * bond))
+    return ok / len(pb)
+
+
+def _mic(d: np.ndarray, box: np.ndarray) -> np.ndarray:
+    return d - box * np.round(d / box)
+
+
+def coverage(
+    ligand: Ligand | str,
+    material: str = "FAPbBr3",
+    coverages: list[float] | tuple[float, ...] = (0.5, 1.0),
+    solvent: str | None = "toluene",
+    protocol: str | Protocol = "quick",
+    size: tuple[int, int] = (4, 4),
+    layers: int = 3,
+    directory: str | Path | None = None,
+    platform: str | None = None,
+    charge_method: str = "bcc",
+    n_solvent: int | None = None,
+    solvent_nm: float = 2.0,
+    seed: int = 0,
+) -> list[CoveragePoint]:
+    """Stability map: one BM3 run per coverage; integrity, desorption and a rupture flag."""
+    (lig,) = as_ligands([ligand], LigandLabError)
+    root = _run_dir(directory, "coverage")
+    out: list[CoveragePoint] = []
+    for cov in coverages:
+        if not 0.0 < cov <= 1.0:
+            raise LigandLabError(f"coverage must be in (0, 1], got {cov}")
+        slab = build_slab(material, size=size, layers=layers)
+        iface = place_ligands(slab, lig, coverage=cov, mode="BM3", seed=seed)
+        md = build_system(
+            iface,
+            solvent=solvent,
+            n_solvent=n_solvent,
+            solvent_nm=solvent_nm,
+            charge_method=charge_method,
+            seed=seed,
+        )
+        sub = root / f"coverage-{cov:.3f}"
+        res = run(md, sub, protocol, platform=platform, seed=seed)
+        state = openmm.XmlSerializer.deserialize((sub / "state.xml").read_text())
+        pos = state.getPositions(asNumpy=True).value_in_unit(unit.nanometer)
+        box = np.diag(state.getPeriodicBoxVectors(asNumpy=True).value_in_unit(unit.nanometer))
+        integrity = surface_integrity(md, pos, box)
+        last = res.modes[-1] if res.modes else []
+        n_slab = md.n_slab
+        lifted = np.abs(pos[:n_slab, 2] - md.positions[:n_slab, 2]) > 1.0
+        pops = populations(res.modes)
+        out.append(
+            CoveragePoint(
+                coverage=cov,
+                n_ligands=len(iface.placements),
+                integrity=round(integrity, 4),
+                desorbed=sum(m == "unbound" for m in last),
+                desorbed_ions=int(lifted.sum()),
+                ruptured=bool(integrity < RUPTURE_INTEGRITY),
+                bm3_fraction=round(float(np.mean(pops["BM3"])), 4) if pops["BM3"] else float("nan"),
+                directory=str(sub),
+            )
+        )
+    return out
+
+
+__all__ = ["MODES", "BindingResult", "CoveragePoint", "binding", "coverage", "surface_integrity"]

@@ -1,0 +1,123 @@
+"""Ion models for the inorganic slab, read from ``library/forcefields/*.yaml``.
+
+A model gives, per variant (one self-consistent fitted parameter column), the ion charges
+and pair parameters of the short-range ion-ion potential, plus pair parameters between
+ions and specific ligand anchor atoms. Conventions, documented in docs/simulate.md:
+
+- **Ion-organic pairs the model does not give** use Lorentz-Berthelot between the ion's
+  UFF parameters and the organic atom's GAFF2 parameters (the combination rule GAFF itself
+  uses); anchor atoms the table lists use its sigma, with epsilon the geometric mean of the
+  ion's UFF and the atom's GAFF2 value (Pascazio et al. combined UFF and CGenFF epsilon
+  geometrically).
+- **Charges.** Models with scaled ion charges (Pascazio: q_Cs = 0.47-0.64 e) scale every
+  charged ligand group to +/- q_A: the group's formal charge of +/-1 becomes +/- q_A by
+  spreading the difference evenly over the group's atoms (its centre, binding atoms and the
+  hydrogens on them). A ligand that replaces an A+ or X- then carries exactly the charge of
+  the ion it replaces, so every interface built by ligand exchange stays exactly neutral.
+  This is the convention the authors used when fitting their ligand columns.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ligandlab.chem.ligand import Ligand
+from ligandlab.errors import LibraryError, UnknownIonModelError
+
+LIBRARY = Path(__file__).resolve().parents[3] / "library" / "forcefields"
+
+
+@dataclass(frozen=True)
+class IonVariant:
+    name: str
+    charges: dict[str, float]
+    sigma: dict[frozenset[str], float]  # nm, ion-ion pairs
+    anchors: dict[str, dict[str, float]] = field(default_factory=dict)  # role -> ion -> sigma
+
+    def pair_sigma(self, a: str, b: str) -> float:
+        return self.sigma[frozenset((a, b))]
+
+
+@dataclass(frozen=True)
+class IonModel:
+    """One published ion parameter set (see the YAML file for the source)."""
+
+    id: str
+    name: str
+    source: str
+    form: str
+    materials: tuple[str, ...]
+    uff: dict[str, tuple[float, float]]  # element -> (sigma nm, epsilon kJ/mol)
+    variants: dict[str, IonVariant]
+    variant_for_group: dict[str, str]
+    lattice: dict[str, Any]
+
+    @property
+    def species(self) -> tuple[str, ...]:
+        return tuple(self.uff)
+
+    def variant_for(self, ligands: list[Ligand]) -> IonVariant:
+        """The column fitted with the first ligand group this model has one for, else core."""
+        for lig in ligands:
+            for anchor in (*lig.cations, *lig.anions):
+                if anchor.group in self.variant_for_group:
+                    return self.variants[self.variant_for_group[anchor.group]]
+        return self.variants["core"]
+
+    def epsilon(self, a: str, b: str) -> float:
+        """Ion-ion epsilon (kJ/mol): geometric mean of the UFF values."""
+        return float((self.uff[a][1] * self.uff[b][1]) ** 0.5)
+
+
+def _load(path: Path) -> IonModel:
+    try:
+        raw = yaml.safe_load(path.read_text())
+        variants = {}
+        for name, v in raw["variants"].items():
+            sigma = {frozenset(k.split("-")): float(x) for k, x in v["sigma"].items()}
+            variants[name] = IonVariant(
+                name=name,
+                charges={k: float(x) for k, x in v["charges"].items()},
+                sigma=sigma,
+                anchors={
+                    r: {k: float(x) for k, x in d.items()} for r, d in v.get("anchors", {}).items()
+                },
+            )
+        return IonModel(
+            id=raw["id"],
+            name=raw["name"],
+            source=raw["source"],
+            form=raw["form"],
+            materials=tuple(raw["materials"]),
+            uff={k: (float(d["sigma"]), float(d["epsilon"])) for k, d in raw["uff"].items()},
+            variants=variants,
+            variant_for_group=dict(raw.get("variant_for_group", {})),
+            lattice=dict(raw.get("lattice", {})),
+        )
+    except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
+        raise LibraryError(f"malformed ion model {path.name}: {exc}") from exc
+
+
+@functools.cache
+def ion_models() -> dict[str, IonModel]:
+    """Every ion model in the library, by id."""
+    return {m.id: m for m in (_load(p) for p in sorted(LIBRARY.glob("*.yaml")))}
+
+
+def ion_model_for(material: str, model: str | None = None) -> IonModel:
+    """The ion model for ``material`` (or the named one); a clear error lists what exists."""
+    models = ion_models()
+    if model is not None:
+        if model not in models:
+            raise UnknownIonModelError("ion model", model, models)
+        return models[model]
+    for m in models.values():
+        if material in m.materials:
+            return m
+    covered = sorted({mat for m in models.values() for mat in m.materials})
+    raise UnknownIonModelError("material with an ion model", material, covered)

@@ -1,0 +1,71 @@
+"""md_binding (slow): BM3 population of the ligand's head on the slab from OpenMM.
+
+Runs :func:`ligandlab.simulate.binding` on a tail-truncated model of the ligand (the first
+``tail_carbons`` tail carbons, as the founding paper simulated C5-tail models) in the
+candidate's solvent, with one ligand on a small slab started in BM3. The value is the BM3
+population over the second half of production; details carry every mode's population
+and the bound fraction. The run directory lives in the ligandlab cache, keyed by the
+candidate and the parameters, so a repeated call re-reads the finished run.
+
+Limits: one ligand, short runs (``protocol``), and only materials with an ion model
+(``library/forcefields``); other materials are reported as failures with the reason.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ligandlab as ll
+from ligandlab import cache
+
+
+class MDBinding:
+    name = "md_binding"
+    version = "1"
+    needs = frozenset({"ligand", "surface", "solvent", "simulation"})
+    cost = "slow"
+
+    def __init__(
+        self, protocol: str = "quick", tail_carbons: int = 5, size: int = 4, seed: int = 0
+    ) -> None:
+        self.params: dict[str, Any] = {
+            "protocol": protocol,
+            "tail_carbons": tail_carbons,
+            "size": size,
+            "seed": seed,
+        }
+
+    def score(self, candidate: ll.Candidate, context: ll.Context) -> ll.ScoreResult:
+        from ligandlab.chem.truncate import truncate_tail
+
+        p = self.params
+        lig = candidate.ligand
+        if not lig.anchors:
+            return ll.ScoreResult(0.0, 0.0, "%", {"reason": "no charged binding group"})
+        model = truncate_tail(lig, p["tail_carbons"])
+        root = cache.cache_dir()
+        key = cache.key_of(self.name, self.version, p, candidate.key)
+        directory = (
+            root / "md_binding" / key if root else Path(tempfile.mkdtemp(prefix="md_binding-"))
+        )
+        res = ll.simulate.binding(
+            model,
+            material=candidate.material,
+            solvent=candidate.solvent,
+            protocol=p["protocol"],
+            size=(p["size"], p["size"]),
+            directory=directory,
+            seed=p["seed"],
+        )
+        pops = res.mean_populations(last=0.5)
+        bm3 = pops.get("BM3", 0.0)
+        details = {
+            "populations": pops,
+            "bound_fraction": round(res.bound_fraction, 4),
+            "model": model.smiles,
+            "frames": res.run.frames,
+            "directory": str(directory),
+        }
+        return ll.ScoreResult(float(bm3), round(100.0 * bm3, 2), "% BM3", details)

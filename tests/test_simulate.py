@@ -1,0 +1,225 @@
+"""OpenMM engine: GAFF2 parameters, system assembly, protocols, resume, binding modes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ligandlab as ll
+from ligandlab.chem.truncate import truncate_tail
+from ligandlab.errors import (
+    ForceFieldError,
+    LigandLabError,
+    PlatformError,
+    SimulationError,
+    UnknownIonModelError,
+)
+
+sim = pytest.importorskip("ligandlab.simulate")
+from ligandlab.simulate.system import _group_atoms, scaled_charges  # noqa: E402
+
+LIGAND = "C5-PEA"  # pentyl-tail PE with the C2 bridge (the paper's truncated model)
+
+
+def small_system(n_solvent: int = 8, ligand: str = LIGAND, mode: str = "BM3") -> sim.MDSystem:
+    slab = ll.build_slab("CsPbBr3", size=(3, 3), layers=3)
+    iface = ll.place_ligands(slab, ll.parse_ligand(ligand), coverage=1 / 9, mode=mode, seed=0)
+    return sim.build_system(iface, solvent="toluene", n_solvent=n_solvent, solvent_nm=1.2)
+
+
+# ----------------------------------------------------------------------------- force field
+
+
+def test_parameterize_pe_and_toluene_with_integer_charges() -> None:
+    from ligandlab.simulate.system import _integer_charges
+
+    lig = ll.parse_ligand(LIGAND)
+    pe = sim.parameterize(lig)
+    tol = sim.parameterize("Cc1ccccc1", name="toluene")
+    assert pe.net_charge == 0 and tol.net_charge == 0
+    n_atoms = ll.conformers(lig.smiles, n=1).mol.GetNumAtoms()
+    assert len(pe.symbols) == n_atoms
+    for p in (pe, tol):
+        q = _integer_charges(p)
+        assert abs(sum(q) - p.net_charge) < 1e-12
+    # the second call comes from the cache: identical topology text
+    assert sim.parameterize(lig).prmtop == pe.prmtop
+
+
+def test_charge_scaling_puts_each_group_at_q_a() -> None:
+    lig = ll.parse_ligand(LIGAND)
+    model = sim.ion_model_for("CsPbBr3")
+    variant = model.variant_for([lig])
+    assert variant.name == "primary_ammonium"
+    q = np.array(scaled_charges(lig, sim.parameterize(lig), variant, model))
+    assert abs(q.sum()) < 1e-12  # zwitterion stays neutral
+    unscaled = np.array(sim.system._integer_charges(sim.parameterize(lig)))
+    mol = ll.conformers(lig.smiles, n=1).mol
+    for atoms, formal in _group_atoms(lig, mol):
+        shift = q[atoms].sum() - unscaled[atoms].sum()
+        assert shift == pytest.approx(formal * (variant.charges["Cs"] - 1.0), abs=1e-9)
+
+
+def test_truncate_tail_keeps_k_carbons() -> None:
+    c8c12 = ll.parse_ligand("C8C12-PEA")
+    assert truncate_tail(c8c12, 5).smiles == "CCCC(CCC)COP(=O)([O-])OCC[NH3+]"
+    pc = ll.parse_ligand("C16-PC")
+    assert truncate_tail(pc, 5).smiles == "CCCCCOP(=O)([O-])OCC[N+](C)(C)C"
+    amine = ll.Ligand.from_smiles("CCCCCCCC[NH3+]")
+    assert truncate_tail(amine, 3).smiles == "CCC[NH3+]"
+    with pytest.raises(LigandLabError):
+        truncate_tail(amine, 0)
+
+
+# ----------------------------------------------------------------------------- system + MD
+
+
+def test_small_slab_runs_with_finite_energies_and_exact_neutrality(tmp_path: Path) -> None:
+    md = small_system()
+    assert abs(md.net_charge) < 1e-9
+    assert md.n_solvent == 8 and md.variant == "primary_ammonium"
+    assert len(md.middle_pb) == 9  # one Pb layer of a 3x3 slab is restrained
+    res = sim.run(md, tmp_path / "run", "test", platform="CPU")
+    assert res.frames == 10
+    energies = [e["potential_kj_mol"] for e in res.energies]
+    assert len(energies) == 10 and np.all(np.isfinite(energies))
+    assert all(np.isfinite(e["temperature_k"]) and e["temperature_k"] > 50 for e in res.energies)
+    prov = json.loads((tmp_path / "run" / "provenance.json").read_text())
+    assert prov["platform"] == "CPU" and prov["system"]["ion_model"] == "pascazio2022-cspbbr3"
+    assert (tmp_path / "run" / "trajectory.dcd").stat().st_size > 0
+    assert res.modes[0] == ["BM3"]  # started in BM3, 1 ps later still there
+
+
+_KILL_SCRIPT = """
+import sys
+import ligandlab as ll
+from ligandlab.simulate import build_system, run
+slab = ll.build_slab("CsPbBr3", size=(3, 3), layers=3)
+iface = ll.place_ligands(slab, ll.parse_ligand("C5-PEA"), coverage=1 / 9, mode="BM3", seed=0)
+md = build_system(iface, solvent=None)
+run(md, sys.argv[1], "test", platform="CPU", production_ps=4.0, checkpoint_frames=5)
+"""
+
+
+def test_killed_run_resumes_to_the_same_frames(tmp_path: Path) -> None:
+    script = tmp_path / "job.py"
+    script.write_text(_KILL_SCRIPT)
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, str(script), str(killed)], env=dict(os.environ))
+    deadline = time.time() + 120
+    progress = killed / "progress.json"
+    while time.time() < deadline:
+        if progress.exists() and json.loads(progress.read_text()).get("frames", 0) >= 5:
+            break
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    frames_at_kill = json.loads(progress.read_text())["frames"]
+    assert 5 <= frames_at_kill < 40, "the job must be killed mid-production"
+    subprocess.run([sys.executable, str(script), str(killed)], check=True, env=dict(os.environ))
+    whole = tmp_path / "whole"
+    subprocess.run([sys.executable, str(script), str(whole)], check=True, env=dict(os.environ))
+    a, b = sim.load_run(killed), sim.load_run(whole)
+    assert a.frames == b.frames == 40
+    assert len(a.modes) == len(b.modes) == 40 and len(a.energies) == 40
+    n_atoms = int(json.loads((killed / "provenance.json").read_text())["system"]["atoms"])
+    from ligandlab.simulate.run import _dcd_frames
+
+    assert _dcd_frames(killed / "trajectory.dcd", n_atoms) == 40
+    assert _dcd_frames(whole / "trajectory.dcd", n_atoms) == 40
+    assert [r["frame"] for r in a.energies] == list(map(float, range(40)))
+
+
+# ----------------------------------------------------------------------------- analysis
+
+
+def test_binding_modes_on_constructed_coordinates() -> None:
+    cut = sim.ModeCutoffs.for_lattice(0.587)
+    assert sim.classify(0.00, 0.15, cut) == "BM3"
+    assert sim.classify(0.10, 0.60, cut) == "BM2"
+    assert sim.classify(0.45, 0.15, cut) == "BM2'"
+    assert sim.classify(0.40, 0.50, cut) == "BM1"
+    assert sim.classify(1.40, 1.20, cut) == "unbound"
+    assert sim.classify(0.05, None, cut) == "BM2"  # cation-only ligand in the pocket
+    assert sim.classify(None, 1.5, cut) == "unbound"
+
+
+def test_heights_use_the_nearer_face_through_the_periodic_box() -> None:
+    from ligandlab.simulate.analysis import heights
+
+    # middle plane at z = 2, surface 0.88 nm out, box 6 nm: z = 2.9 is 0.02 above the
+    # top face; z = 1.1 is 0.02 beyond the bottom face; z = 5.9 is 2.1 below via the image
+    h = heights(np.array([2.9, 1.1, 5.9]), 2.0, 6.0, 0.88)
+    assert h == pytest.approx([0.02, 0.02, 1.22])
+
+
+def test_binding_api_reports_populations(tmp_path: Path) -> None:
+    res = ll.simulate.binding(
+        LIGAND, material="CsPbBr3", protocol="test", size=(3, 3), solvent=None, directory=tmp_path
+    )
+    assert set(res.mode_populations) == set(sim.MODES)
+    total = np.sum([res.mode_populations[m] for m in sim.MODES], axis=0)
+    assert np.allclose(total, 1.0)
+    assert res.bound_fraction == 1.0
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_element_without_gaff_parameters_is_named() -> None:
+    slab = ll.build_slab("CsPbBr3", size=(3, 3), layers=3)
+    silyl = ll.Ligand.from_smiles("C[Si](C)(C)CCC[NH3+]", name="silyl")
+    iface = ll.place_ligands(slab, silyl, coverage=1 / 9, mode="BM2", seed=0)
+    with pytest.raises(ForceFieldError, match="Si"):
+        sim.build_system(iface, solvent=None)
+    with pytest.raises(ForceFieldError, match="Si"):
+        sim.parameterize(silyl)
+
+
+def test_material_without_ion_model_is_refused() -> None:
+    slab = ll.build_slab("FAPbI3", size=(3, 3), layers=3)
+    with pytest.raises(UnknownIonModelError, match="FAPbI3"):
+        sim.build_system(slab.bare(), solvent=None)
+
+
+def test_unavailable_forced_platform_is_refused() -> None:
+    with pytest.raises(PlatformError, match="NoSuchPlatform"):
+        sim.choose_platform("NoSuchPlatform")
+    if "CUDA" not in sim.available_platforms():
+        with pytest.raises(PlatformError, match="CUDA"):
+            sim.choose_platform("CUDA")
+
+
+def test_blow_up_raises_and_keeps_the_last_good_checkpoint(tmp_path: Path) -> None:
+    md = small_system(n_solvent=0)
+    with pytest.raises(SimulationError, match="blew up"):
+        sim.run(md, tmp_path, "test", platform="CPU", timestep_fs=60.0, nvt_ps=6.0, npt_ps=60.0)
+    progress = json.loads((tmp_path / "progress.json").read_text())
+    assert "minimise" in progress["stages"]
+    assert (tmp_path / "state.xml").exists()
+    state_text = (tmp_path / "state.xml").read_text()
+    assert "nan" not in state_text.lower()
+
+
+def test_md_binding_scorer_runs_and_rereads_its_cached_run() -> None:
+    from ligandlab_plugins.md_binding import MDBinding
+
+    assert "md_binding" in ll.scorers() and "md_binding" not in ll.scorers("fast")
+    scorer = MDBinding(protocol="test", size=3)
+    cand = ll.Candidate(ll.parse_ligand("C12-PEA"), "CsPbBr3", solvent=None)
+    first = scorer.score(cand, ll.Context())
+    assert 0.0 <= first.value <= 1.0 and first.details["model"].startswith("CCCCCOP")
+    assert first.details["frames"] == 10
+    again = scorer.score(cand, ll.Context())  # the finished run is re-read, not re-run
+    assert again.value == first.value and again.details["directory"] == first.details["directory"]
