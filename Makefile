@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/ligands.py
 	$(PY) benchmarks/surfaces.py
 	$(PY) benchmarks/screen.py
+	$(PY) benchmarks/md.py
 
 docs: $(STAMP)
 	$(PY) docs/gen_fragment_tables.py
