@@ -223,3 +223,20 @@ def test_md_binding_scorer_runs_and_rereads_its_cached_run() -> None:
     assert first.details["frames"] == 10
     again = scorer.score(cand, ll.Context())  # the finished run is re-read, not re-run
     assert again.value == first.value and again.details["directory"] == first.details["directory"]
+
+
+def test_coverage_map_reports_integrity_per_coverage(tmp_path: Path) -> None:
+    points = ll.simulate.coverage(
+        LIGAND,
+        material="CsPbBr3",
+        coverages=[0.5, 1.0],
+        protocol="test",
+        size=(3, 3),
+        solvent=None,
+        directory=tmp_path,
+    )
+    assert [p.n_ligands for p in points] == [4, 9]
+    for p in points:  # 1 ps cannot tear the surface apart
+        assert p.integrity == 1.0 and not p.ruptured and p.desorbed_ions == 0
+    with pytest.raises(LigandLabError, match="coverage"):
+        ll.simulate.coverage(LIGAND, material="CsPbBr3", coverages=[0.5, 1.5], directory=tmp_path)

@@ -19,9 +19,11 @@ from ligandlab.simulate.analysis import MODES, populations
 from ligandlab.simulate.run import Protocol, RunResult, run
 from ligandlab.simulate.system import MDSystem, build_system
 
-RUPTURE_INTEGRITY = (
-    0.8  # surface Pb keeping their X neighbours below which we flag rupture (estimate)
-)
+# a surface Pb keeps an X neighbour while within 1.25 x a/2 (estimate: a 25 % stretched bond)
+NEIGHBOUR_STRETCH = 1.25
+# integrity (fraction of surface Pb keeping all their X neighbours) below which we flag
+# rupture (estimate)
+RUPTURE_INTEGRITY = 0.8
 
 
 @dataclass
@@ -117,9 +119,11 @@ def surface_integrity(md: MDSystem, positions_nm: np.ndarray, box_nm: np.ndarray
     ok = 0
     for i in pb:
         d0 = _mic(pos0[xs] - pos0[i], box_nm)
-        neigh = [xs[k] for k in np.flatnonzero(np.linalg.norm(d0, axis=1) < 1.25 * bond)]
+        neigh = [
+            xs[k] for k in np.flatnonzero(np.linalg.norm(d0, axis=1) < NEIGHBOUR_STRETCH * bond)
+        ]
         d1 = _mic(positions_nm[neigh] - positions_nm[i], box_nm)
-        ok += bool(np.all(np.linalg.norm(d1, axis=1) < 1.25 * bond))
+        ok += bool(np.all(np.linalg.norm(d1, axis=1) < NEIGHBOUR_STRETCH * bond))
     return ok / len(pb)
 
 
@@ -145,11 +149,12 @@ def coverage(
     """Stability map: one BM3 run per coverage; integrity, desorption and a rupture flag."""
     (lig,) = as_ligands([ligand], LigandLabError)
     root = _run_dir(directory, "coverage")
+    bad = [c for c in coverages if not 0.0 < c <= 1.0]
+    if bad:  # before any run starts
+        raise LigandLabError(f"coverage must be in (0, 1], got {bad}")
+    slab = build_slab(material, size=size, layers=layers)  # placement does not modify it
     out: list[CoveragePoint] = []
     for cov in coverages:
-        if not 0.0 < cov <= 1.0:
-            raise LigandLabError(f"coverage must be in (0, 1], got {cov}")
-        slab = build_slab(material, size=size, layers=layers)
         iface = place_ligands(slab, lig, coverage=cov, mode="BM3", seed=seed)
         md = build_system(
             iface,

@@ -178,11 +178,14 @@ def build_system(
     ligand_atoms: list[tuple[int, int]] = []
     anchors: list[tuple[int | None, int | None]] = []
     lig_chain = top_.addChain("L")
+    per_ligand = {  # charges and anchor roles once per distinct ligand, not per copy
+        lig: (anchor_roles(lig, variant), scaled_charges(lig, p, variant, model))
+        for lig, p in params.items()
+    }
     for p in iface.placements:
         lig = iface.ligands[p.ligand]
         start = system.getNumParticles()
-        roles = anchor_roles(lig, variant)
-        charges = scaled_charges(lig, params[lig], variant, model)
+        roles, charges = per_ligand[lig]
         _add_molecule(
             system,
             nb,
@@ -276,8 +279,8 @@ def build_system(
         solvent=solv.id if solv else None,
         net_charge=net,
         symbols=[a.element.symbol for a in top_.atoms()],
+        n_slab=n_slab,
         info={
-            "n_slab": n_slab,
             "cutoff_nm": cutoff,
             "charge_method": charge_method,
             "constraints": constraints,
@@ -369,6 +372,23 @@ def _prmtop(params: MoleculeParameters) -> app.AmberPrmtopFile:
     return _PRMTOP_CACHE[key]
 
 
+_SUBSYSTEM_CACHE: dict[tuple[str, str, str | None, float | None], openmm.System] = {}
+
+
+def _molecule_system(
+    params: MoleculeParameters, constraints: str | None, hydrogen_mass: float | None
+) -> openmm.System:
+    """The prmtop's own System, created once per molecule type (not once per copy)."""
+    key = (params.smiles, params.charge_method, constraints, hydrogen_mass)
+    if key not in _SUBSYSTEM_CACHE:
+        cons = {None: None, "HBonds": app.HBonds}[constraints]
+        kwargs = {"hydrogenMass": hydrogen_mass * unit.amu} if hydrogen_mass else {}
+        _SUBSYSTEM_CACHE[key] = _prmtop(params).createSystem(
+            nonbondedMethod=app.NoCutoff, constraints=cons, **kwargs
+        )
+    return _SUBSYSTEM_CACHE[key]
+
+
 def _add_molecule(
     system: openmm.System,
     nb: openmm.NonbondedForce,
@@ -389,9 +409,7 @@ def _add_molecule(
 ) -> None:
     """Copy one molecule's prmtop system into ``system`` at the next particle index."""
     prm = _prmtop(params)
-    cons = {None: None, "HBonds": app.HBonds}[constraints]
-    kwargs = {"hydrogenMass": hydrogen_mass * unit.amu} if hydrogen_mass else {}
-    sub = prm.createSystem(nonbondedMethod=app.NoCutoff, constraints=cons, **kwargs)
+    sub = _molecule_system(params, constraints, hydrogen_mass)
     off = system.getNumParticles()
     residue = topology.addResidue(resname, chain)
     atoms = []
