@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) examples/phospholipid_library.py
+	$(VENV)/bin/ligandlab campaign run examples/phospholipid-screen.yaml
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -27,9 +27,12 @@ bench: $(STAMP)
 	$(PY) benchmarks/surfaces.py
 	$(PY) benchmarks/screen.py
 	$(PY) benchmarks/md.py
+	$(PY) benchmarks/lattice.py
+	$(PY) benchmarks/campaign.py
 
 docs: $(STAMP)
 	$(PY) docs/gen_fragment_tables.py
+	$(PY) docs/gen_spec_reference.py
 	$(VENV)/bin/mkdocs build --strict
 
 clean:

@@ -4,6 +4,7 @@ The public API is re-exported here; nothing else should import from private path
 """
 
 from ligandlab import cache, errors, library
+from ligandlab.campaign import Campaign, CampaignResult, CampaignSpec
 from ligandlab.chem import (
     ConformerEnsemble,
     HansenParameters,
@@ -62,6 +63,9 @@ from ligandlab.scoring import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Campaign",
+    "CampaignResult",
+    "CampaignSpec",
     "Candidate",
     "ConformerEnsemble",
     "Context",

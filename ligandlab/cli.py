@@ -442,6 +442,105 @@ def simulate_coverage_cmd(
     _print_rows([dataclasses.asdict(p) for p in points], f"coverage map of {ligand}", as_json)
 
 
+campaign_app = typer.Typer(help="Design campaigns: run, status, report, export.")
+app.add_typer(campaign_app, name="campaign")
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+@campaign_app.command("run")
+def campaign_run_cmd(
+    file: Annotated[Path, typer.Argument(help="campaign spec (YAML)")],
+    output: Annotated[Path | None, typer.Option(help="output folder (overrides the spec)")] = None,
+    executor: Annotated[str | None, typer.Option(help="local or dask")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler, tcp://host:port")] = None,
+    workers: Annotated[int | None, typer.Option(help="worker processes")] = None,
+    report: Annotated[bool, typer.Option(help="write the HTML report at the end")] = True,
+    top: Annotated[int, typer.Option(help="rows to show")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Run (or resume) a campaign; prints the top of the ranking and where the report is."""
+    from ligandlab.campaign import Campaign
+
+    camp = Campaign.from_yaml(file)
+    result = camp.run(executor=executor, scheduler=scheduler, workers=workers, output=output)
+    page = result.report() if report else None
+    table = result.table
+    if as_json:
+        rec = {"status": result.status(), "report": str(page) if page else None}
+        rec["top"] = json.loads(table.head(top).to_json(orient="records"))
+        typer.echo(json.dumps(rec, default=str))
+        return
+    _print_table(table, result.scorers, top, f"{result.name}: top {top} of {len(table)}")
+    console.print(f"results: {result.directory / 'campaign.sqlite'}")
+    if page is not None:
+        console.print(f"report: {page}")
+
+
+@campaign_app.command("status")
+def campaign_status_cmd(
+    directory: Annotated[Path, typer.Argument(help="campaign output folder")],
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Candidates done, failed and pending per stage, and the runs so far."""
+    from ligandlab.campaign import CampaignResult
+
+    st = CampaignResult(directory).status()
+    runs = st.pop("runs")
+    if as_json:
+        typer.echo(json.dumps({**st, "runs": runs}, default=str))
+        return
+    _print_rows([st], "campaign status", False, vertical=True)
+    if runs:
+        _print_rows(runs, "runs", False)
+
+
+@campaign_app.command("report")
+def campaign_report_cmd(
+    directory: Annotated[Path, typer.Argument(help="campaign output folder")],
+    output: Annotated[Path | None, typer.Option(help="report folder (default DIR/report)")] = None,
+) -> None:
+    """Write the HTML report (ranking, breakdown, Pareto, heatmap, simulations)."""
+    from ligandlab.campaign import CampaignResult
+
+    page = CampaignResult(directory).report(output)
+    console.print(f"report: {page}")
+
+
+@campaign_app.command("export")
+def campaign_export_cmd(
+    directory: Annotated[Path, typer.Argument(help="campaign output folder")],
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="csv or parquet")
+    ] = ExportFormat.csv,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="file to write")] = None,
+) -> None:
+    """Export the result table as CSV or Parquet."""
+    from ligandlab.campaign import CampaignResult
+
+    res = CampaignResult(directory)
+    path = res.export(output or directory / f"results.{format.value}", format.value)
+    console.print(f"wrote {path}")
+
+
+def _print_table(df: object, scorers: list[str], top: int, title: str) -> None:
+    import pandas as pd
+
+    assert isinstance(df, pd.DataFrame)
+    cols = ["name", "material", "solvent", "total", *scorers, "limiting"]
+    if "md_binding" in df and df["md_binding"].notna().any():
+        cols.append("md_binding")
+    cols = [c for c in cols if c in df and not (c == "solvent" and df[c].isna().all())]
+    rows: list[dict[str, object]] = [
+        {str(c): (f"{v:.3f}" if isinstance(v, float) else v) for c, v in row.items()}
+        for row in df[cols].head(top).to_dict(orient="records")
+    ]
+    _print_rows(rows, title, False)
+
+
 @app.command("plugins")
 def plugins_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,

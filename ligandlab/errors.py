@@ -89,8 +89,9 @@ def closest(name: str, known: Iterable[str], n: int = 5) -> list[str]:
     known = list(known)
     lower = {k.lower(): k for k in known}
     hits = difflib.get_close_matches(name.lower(), list(lower), n=n, cutoff=0.4)
-    prefix = [k for k in known if k.lower().startswith(name.lower()[:2]) and k not in hits]
-    return [lower[h] for h in hits] + prefix[: max(0, n - len(hits))]
+    best = [lower[h] for h in hits]
+    prefix = [k for k in known if k.lower().startswith(name.lower()[:2]) and k not in best]
+    return best + prefix[: max(0, n - len(best))]
 
 
 class ScorerError(LigandLabError, ValueError):

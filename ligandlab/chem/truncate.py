@@ -6,7 +6,8 @@ plus the terminal substituents of a charged centre (the methyls of
 PC) and the atoms on the shortest path between the cationic and anionic centres (the
 bridge). The tail starts at the carbon nearest to the head that is not part of it; atoms
 more than ``k - 1`` bonds beyond that carbon (by topological distance from the head) are
-removed and the cut bonds capped with hydrogen.
+removed and the cut bonds capped with hydrogen. A ring system is never cut: one with any
+kept atom is kept whole (an aromatic tail keeps its first ring system).
 """
 
 from __future__ import annotations
@@ -56,7 +57,18 @@ def truncate_tail(lig: Ligand, keep_carbons: int) -> Ligand:
         return lig
     first = min(from_head[i] for i in tail_carbons)
     cutoff = first + keep_carbons - 1
-    drop = sorted((i for i in range(mol.GetNumAtoms()) if from_head[i] > cutoff), reverse=True)
+    keep = {i for i in range(mol.GetNumAtoms()) if from_head[i] <= cutoff}
+    # never cut through a ring: a ring system with one kept atom is kept whole (cutting a
+    # phenyl would leave aromatic atoms outside any ring)
+    for system in _ring_systems(mol):
+        if system & keep:
+            keep |= system
+    keep |= {  # hydrogens (explicit ones) follow their heavy atom
+        a.GetIdx()
+        for a in mol.GetAtoms()
+        if a.GetAtomicNum() == 1 and any(nb.GetIdx() in keep for nb in a.GetNeighbors())
+    }
+    drop = sorted(set(range(mol.GetNumAtoms())) - keep, reverse=True)
     if not drop:
         return lig
     rw = Chem.RWMol(mol)
@@ -69,3 +81,18 @@ def truncate_tail(lig: Ligand, keep_carbons: int) -> Ligand:
     out = rw.GetMol()
     Chem.SanitizeMol(out)
     return Ligand.from_smiles(Chem.MolToSmiles(out), name=f"{lig.name}/C{keep_carbons}")
+
+
+def _ring_systems(mol: Chem.Mol) -> list[set[int]]:
+    """Atom sets of fused ring systems (rings sharing an atom are merged)."""
+    systems: list[set[int]] = []
+    for ring in mol.GetRingInfo().AtomRings():
+        merged = set(ring)
+        rest = []
+        for sys_ in systems:
+            if sys_ & merged:
+                merged |= sys_
+            else:
+                rest.append(sys_)
+        systems = [*rest, merged]
+    return systems

@@ -5,6 +5,7 @@ from ligandlab.scoring.hookspecs import hookimpl
 from ligandlab.scoring.manager import get_scorer, reload_plugins, scorer_info, scorers
 from ligandlab.scoring.ranking import (
     ScoreCard,
+    ScoreStore,
     aggregate,
     pareto_front,
     rank,
@@ -18,6 +19,7 @@ __all__ = [
     "Context",
     "ScoreCard",
     "ScoreResult",
+    "ScoreStore",
     "Scorer",
     "aggregate",
     "get_scorer",

@@ -95,9 +95,12 @@ def aggregate(
 
 class ScoreStore:
     """Results cached by (candidate key, scorer name, version, params): one table per
-    scorer version and parameters, kept in memory and on disk (``ligandlab.cache``)."""
+    scorer version and parameters, kept in memory and (``persist``) on disk
+    (``ligandlab.cache``). Campaigns use an in-memory store: their SQLite store is the
+    record, and many worker processes rewriting one pickled table would be wasted work."""
 
-    def __init__(self) -> None:
+    def __init__(self, persist: bool = True) -> None:
+        self.persist = persist
         self._tables: dict[str, dict[str, ScoreResult]] = {}
         self._dirty: set[str] = set()
 
@@ -108,7 +111,7 @@ class ScoreStore:
     def table(self, scorer: Scorer) -> dict[str, ScoreResult]:
         key = self.table_key(scorer)
         if key not in self._tables:
-            self._tables[key] = cache.load("scores", key) or {}
+            self._tables[key] = (cache.load("scores", key) if self.persist else None) or {}
         return self._tables[key]
 
     def touched(self, scorer: Scorer) -> None:
@@ -116,6 +119,9 @@ class ScoreStore:
         self._dirty.add(self.table_key(scorer))
 
     def flush(self) -> None:
+        if not self.persist:
+            self._dirty.clear()
+            return
         for key in self._dirty:
             cache.store("scores", key, self._tables[key])
         self._dirty.clear()

@@ -71,6 +71,10 @@ class Protocol:
 PROTOCOLS = {
     # plain MD of one or a few ligands (paper-style single-ligand runs, shortened)
     "quick": Protocol("quick", nvt_ps=5.0, npt_ps=5.0, production_ps=100.0, frame_ps=1.0),
+    # a few picoseconds per ligand: the funnel stage of the demo campaign on a CPU
+    "short": Protocol(
+        "short", minimize_iterations=200, nvt_ps=1.0, npt_ps=1.0, production_ps=8.0, frame_ps=0.2
+    ),
     "standard": Protocol("standard", nvt_ps=20.0, npt_ps=100.0, production_ps=2000.0, frame_ps=5.0),
     # for tests: a couple of picoseconds in total
     "test": Protocol(
@@ -410,6 +414,7 @@ def _write_provenance(
             "n_solvent": md.n_solvent,
             "net_charge_e": md.net_charge,
             "box_nm": [round(float(x), 4) for x in md.box_nm],
+            "lattice_nm": round(float(md.lattice_nm), 5),
             **md.info,
         },
         "timings_s": timings,

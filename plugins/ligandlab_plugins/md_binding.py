@@ -39,6 +39,7 @@ class MDBinding:
 
     def score(self, candidate: ll.Candidate, context: ll.Context) -> ll.ScoreResult:
         from ligandlab.chem.truncate import truncate_tail
+        from ligandlab.simulate import binding
 
         p = self.params
         lig = candidate.ligand
@@ -50,7 +51,7 @@ class MDBinding:
         directory = (
             root / "md_binding" / key if root else Path(tempfile.mkdtemp(prefix="md_binding-"))
         )
-        res = ll.simulate.binding(
+        res = binding(
             model,
             material=candidate.material,
             solvent=candidate.solvent,

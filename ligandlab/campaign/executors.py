@@ -1,0 +1,129 @@
+"""Where a campaign's tasks run: in this process, a local process pool, or Dask.
+
+Each executor maps a picklable function over tasks and yields ``(index, result, error)``
+as tasks finish (unordered), so the runner writes every finished task to the store at
+once and an interruption loses at most the tasks in flight. We use the standard
+``concurrent.futures`` pool and ``dask.distributed`` as they are; this module only gives
+them one interface.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+from ligandlab.errors import LigandLabError
+
+Yielded = tuple[int, Any, BaseException | None]
+
+
+class Executor(Protocol):
+    name: str
+    workers: int
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Yielded]:
+        """Run ``fn`` on every task; yield (task index, result, exception) as they finish."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class SerialExecutor:
+    """Everything in this process, in order (``workers=1``: no start-up cost)."""
+
+    name = "serial"
+    workers = 1
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Yielded]:
+        for i, task in enumerate(tasks):
+            try:
+                yield i, fn(task), None
+            except Exception as exc:  # recorded by the runner as the task's failure
+                yield i, None, exc
+
+    def close(self) -> None:
+        return None
+
+
+class LocalExecutor:
+    """A pool of local worker processes (``concurrent.futures.ProcessPoolExecutor``)."""
+
+    name = "local"
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool = cf.ProcessPoolExecutor(max_workers=workers)
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Yielded]:
+        futures = {self._pool.submit(fn, t): i for i, t in enumerate(tasks)}
+        try:
+            for fut in cf.as_completed(futures):
+                exc = fut.exception()
+                yield futures[fut], (None if exc else fut.result()), exc
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Dask distributed: a ``LocalCluster`` of ``workers`` single-threaded processes, or
+    an existing scheduler at ``scheduler`` (``tcp://host:port``; e.g. one started by
+    dask-jobqueue on SLURM, see docs/scaling.md)."""
+
+    name = "dask"
+
+    def __init__(self, workers: int, scheduler: str | None = None) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - distributed is a dependency
+            raise LigandLabError("executor 'dask' needs dask.distributed installed") from exc
+        self._cluster = None
+        try:
+            if scheduler is None:
+                self._cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self._client = Client(self._cluster)
+            else:
+                self._client = Client(scheduler, timeout=30)
+        except OSError as exc:
+            raise LigandLabError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        info = self._client.scheduler_info()
+        self.workers = max(1, len(info.get("workers", {})))
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Yielded]:
+        from dask.distributed import as_completed
+
+        futures = [self._client.submit(fn, t, pure=False) for t in tasks]
+        index = {f.key: i for i, f in enumerate(futures)}
+        try:
+            for fut in as_completed(futures):
+                exc = fut.exception()
+                yield index[fut.key], (None if exc else fut.result()), exc
+        finally:
+            self._client.cancel(futures)
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_executor(kind: str, workers: int, scheduler: str | None = None) -> Executor:
+    """The executor for ``kind`` ("local" or "dask"); local with one worker runs in-process."""
+    if kind == "dask":
+        return DaskExecutor(workers, scheduler)
+    if kind != "local":
+        raise LigandLabError(f"unknown executor {kind!r}; use 'local' or 'dask'")
+    if scheduler is not None:
+        raise LigandLabError("scheduler is only used with executor='dask'")
+    return SerialExecutor() if workers <= 1 else LocalExecutor(workers)
