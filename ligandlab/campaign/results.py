@@ -13,22 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ligandlab.campaign.store import Store
+from ligandlab.campaign.store import CANDIDATE_COLUMNS, Store
 from ligandlab.errors import LigandLabError, OutputError
 from ligandlab.scoring.ranking import aggregate, check_weights, pareto_front
 
-INFO = [
-    "key",
-    "name",
-    "smiles",
-    "material",
-    "facet",
-    "termination",
-    "solvent",
-    "head",
-    "bridge",
-    "tail",
-]
+INFO = [c for c in CANDIDATE_COLUMNS if c != "position"]
+# ligandlab.simulate.analysis.MODES, not imported here: that would load OpenMM on import
 MODES = ["BM1", "BM2", "BM2'", "BM3", "unbound"]
 
 

@@ -37,6 +37,20 @@ import pandas as pd
 from ligandlab.errors import LigandLabError, OutputError
 
 FILENAME = "campaign.sqlite"
+# the columns of the candidates table (position: enumeration order)
+CANDIDATE_COLUMNS = (
+    "key",
+    "position",
+    "name",
+    "smiles",
+    "material",
+    "facet",
+    "termination",
+    "solvent",
+    "head",
+    "bridge",
+    "tail",
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -157,19 +171,7 @@ class Store:
 
     def add_candidates(self, rows: Iterable[dict[str, Any]]) -> None:
         """Register candidates (idempotent: existing keys keep their first position)."""
-        cols = (
-            "key",
-            "position",
-            "name",
-            "smiles",
-            "material",
-            "facet",
-            "termination",
-            "solvent",
-            "head",
-            "bridge",
-            "tail",
-        )
+        cols = CANDIDATE_COLUMNS
         with self.transaction() as db:
             db.executemany(
                 f"INSERT OR IGNORE INTO candidates ({', '.join(cols)}) "
