@@ -30,7 +30,7 @@ def _fmt(v: Any) -> str:
         return "" if math.isnan(v) else f"{v:.3f}"
     if isinstance(v, (bool, np.bool_)):
         return "yes" if v else ""
-    return html.escape("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+    return html.escape("" if v is None else str(v))
 
 
 def _html_table(df: pd.DataFrame) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from ligandlab.campaign.store import Outcome, worker_name
 from ligandlab.errors import LigandLabError
@@ -75,8 +73,7 @@ def run_fast(task: FastTask) -> list[Outcome]:
 def run_sim(task: SimTask) -> Outcome:
     """One candidate's binding simulation: BM3 population over the second half of
     production (the ``md_binding`` definition), with every mode's population."""
-    from ligandlab.chem.truncate import truncate_tail
-    from ligandlab.simulate.api import binding
+    from ligandlab.simulate.api import bm3_population
 
     cand = task.candidate
     t0 = time.perf_counter()
@@ -85,30 +82,20 @@ def run_sim(task: SimTask) -> Outcome:
         lig = cand.ligand
         if not lig.anchors:
             raise LigandLabError(f"{lig.name} has no charged binding group to simulate")
-        model = truncate_tail(lig, task.tail_carbons)
-        res = binding(
-            model,
-            material=cand.material,
-            solvent=cand.solvent,
+        bm3, details = bm3_population(
+            lig,
+            cand.material,
+            cand.solvent,
+            task.directory,
             protocol=task.protocol,
-            size=(task.size, task.size),
-            directory=Path(task.directory),
-            platform=task.platform,
+            tail_carbons=task.tail_carbons,
+            size=task.size,
             seed=task.seed,
+            platform=task.platform,
         )
     except Exception as exc:  # recorded for this candidate; the campaign goes on
         msg = f"{type(exc).__name__}: {exc}"
         return Outcome(cand.key, {}, {"md_binding": msg}, time.perf_counter() - t0, who)
-    pops = res.mean_populations(last=0.5)
-    bm3 = float(pops.get("BM3", 0.0))
-    details: dict[str, Any] = {
-        "populations": pops,
-        "bound_fraction": round(res.bound_fraction, 4),
-        "model": model.smiles,
-        "frames": res.run.frames,
-        "platform": res.run.platform,
-        "directory": task.directory,
-    }
     score = {
         "value": min(max(bm3, 0.0), 1.0),
         "raw": round(100.0 * bm3, 2),

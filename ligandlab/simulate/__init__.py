@@ -6,7 +6,7 @@ that need more control. Imported lazily by ``ligandlab`` (OpenMM loads only when
 """
 
 from ligandlab.simulate.analysis import MODES, ModeCutoffs, classify, populations
-from ligandlab.simulate.api import BindingResult, CoveragePoint, binding, coverage
+from ligandlab.simulate.api import BindingResult, CoveragePoint, binding, bm3_population, coverage
 from ligandlab.simulate.forcefield.gaff import MoleculeParameters, parameterize
 from ligandlab.simulate.forcefield.ions import IonModel, ion_model_for, ion_models
 from ligandlab.simulate.platforms import available_platforms, choose_platform
@@ -26,6 +26,7 @@ __all__ = [
     "RunResult",
     "available_platforms",
     "binding",
+    "bm3_population",
     "build_system",
     "check_parameters",
     "choose_platform",

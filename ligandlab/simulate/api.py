@@ -94,6 +94,46 @@ def binding(
     return BindingResult(result, populations(result.modes))
 
 
+def bm3_population(
+    ligand: Ligand,
+    material: str,
+    solvent: str | None,
+    directory: str | Path,
+    protocol: str | Protocol = "quick",
+    tail_carbons: int = 5,
+    size: int = 4,
+    seed: int = 0,
+    platform: str | None = None,
+) -> tuple[float, dict[str, object]]:
+    """The ``md_binding`` measure: one tail-truncated copy of ``ligand`` started in BM3 on a
+    ``size`` x ``size`` slab; returns its BM3 population over the second half of production
+    and details (every mode's population, bound fraction, model SMILES, frames, platform,
+    run folder). Shared by the md_binding scorer and the campaign funnel."""
+    from ligandlab.chem.truncate import truncate_tail
+
+    model = truncate_tail(ligand, tail_carbons)
+    res = binding(
+        model,
+        material=material,
+        solvent=solvent,
+        protocol=protocol,
+        size=(size, size),
+        directory=directory,
+        platform=platform,
+        seed=seed,
+    )
+    pops = res.mean_populations(last=0.5)
+    details: dict[str, object] = {
+        "populations": pops,
+        "bound_fraction": round(res.bound_fraction, 4),
+        "model": model.smiles,
+        "frames": res.run.frames,
+        "platform": res.run.platform,
+        "directory": str(directory),
+    }
+    return float(pops.get("BM3", 0.0)), details
+
+
 @dataclass(frozen=True)
 class CoveragePoint:
     coverage: float

@@ -38,35 +38,25 @@ class MDBinding:
         }
 
     def score(self, candidate: ll.Candidate, context: ll.Context) -> ll.ScoreResult:
-        from ligandlab.chem.truncate import truncate_tail
-        from ligandlab.simulate import binding
+        from ligandlab.simulate import bm3_population
 
         p = self.params
         lig = candidate.ligand
         if not lig.anchors:
             return ll.ScoreResult(0.0, 0.0, "%", {"reason": "no charged binding group"})
-        model = truncate_tail(lig, p["tail_carbons"])
         root = cache.cache_dir()
         key = cache.key_of(self.name, self.version, p, candidate.key)
         directory = (
             root / "md_binding" / key if root else Path(tempfile.mkdtemp(prefix="md_binding-"))
         )
-        res = binding(
-            model,
-            material=candidate.material,
-            solvent=candidate.solvent,
+        bm3, details = bm3_population(
+            lig,
+            candidate.material,
+            candidate.solvent,
+            directory,
             protocol=p["protocol"],
-            size=(p["size"], p["size"]),
-            directory=directory,
+            tail_carbons=p["tail_carbons"],
+            size=p["size"],
             seed=p["seed"],
         )
-        pops = res.mean_populations(last=0.5)
-        bm3 = pops.get("BM3", 0.0)
-        details = {
-            "populations": pops,
-            "bound_fraction": round(res.bound_fraction, 4),
-            "model": model.smiles,
-            "frames": res.run.frames,
-            "directory": str(directory),
-        }
-        return ll.ScoreResult(float(bm3), round(100.0 * bm3, 2), "% BM3", details)
+        return ll.ScoreResult(bm3, round(100.0 * bm3, 2), "% BM3", details)
