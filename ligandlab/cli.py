@@ -535,9 +535,12 @@ def _print_table(df: object, scorers: list[str], top: int, title: str) -> None:
         cols.append("md_binding")
     cols = [c for c in cols if c in df and not (c == "solvent" and df[c].isna().all())]
     rows: list[dict[str, object]] = [
-        {str(c): (f"{v:.3f}" if isinstance(v, float) else v) for c, v in row.items()}
+        {
+            str(c): (("" if v != v else f"{v:.3f}") if isinstance(v, float) else v)
+            for c, v in row.items()
+        }
         for row in df[cols].head(top).to_dict(orient="records")
-    ]
+    ]  # NaN (v != v): not simulated, shown blank
     _print_rows(rows, title, False)
 
 
