@@ -384,7 +384,7 @@ def simulate_binding_cmd(
     ligand: Annotated[str, typer.Argument(help="ligand name (C5-PEA) or SMILES")],
     material: Annotated[str, typer.Option(help="material with an ion model")] = "CsPbBr3",
     solvent: Annotated[str | None, typer.Option(help="solvent, or 'none' for vacuum")] = "toluene",
-    protocol: Annotated[str, typer.Option(help="quick, standard or test")] = "quick",
+    protocol: Annotated[str, typer.Option(help="quick, short, standard, remd or test")] = "quick",
     n_ligands: Annotated[int, typer.Option(help="ligands on the slab")] = 1,
     size: Annotated[int, typer.Option(help="slab size n (n x n sites)")] = 4,
     out: Annotated[Path, typer.Option(help="run directory (resumed if present)")] = Path(
@@ -418,7 +418,7 @@ def simulate_coverage_cmd(
     material: Annotated[str, typer.Option(help="material with an ion model")] = "CsPbBr3",
     coverage: Annotated[list[float], typer.Option(help="coverage(s) in (0, 1]")] = [0.5, 1.0],  # noqa: B006
     solvent: Annotated[str | None, typer.Option(help="solvent, or 'none' for vacuum")] = "toluene",
-    protocol: Annotated[str, typer.Option(help="quick, standard or test")] = "quick",
+    protocol: Annotated[str, typer.Option(help="quick, short, standard, remd or test")] = "quick",
     size: Annotated[int, typer.Option(help="slab size n (n x n sites)")] = 4,
     out: Annotated[Path, typer.Option(help="directory for the runs")] = Path("coverage-runs"),
     platform: Annotated[str | None, typer.Option(help="force CUDA, OpenCL or CPU")] = None,
@@ -439,7 +439,11 @@ def simulate_coverage_cmd(
         directory=out,
         platform=platform,
     )
-    _print_rows([dataclasses.asdict(p) for p in points], f"coverage map of {ligand}", as_json)
+    from ligandlab.simulate.plots import plot_coverage
+
+    png = plot_coverage({ligand: points}, out / "coverage-map.png", title=f"{ligand} on {material}")
+    rows = [dataclasses.asdict(p) if as_json else p.summary() for p in points]
+    _print_rows(rows, f"coverage map of {ligand} (plot: {png})", as_json)
 
 
 campaign_app = typer.Typer(help="Design campaigns: run, status, report, export.")

@@ -238,8 +238,39 @@ def test_coverage_map_reports_integrity_per_coverage(tmp_path: Path) -> None:
     assert [p.n_ligands for p in points] == [4, 9]
     for p in points:  # 1 ps cannot tear the surface apart
         assert p.integrity == 1.0 and not p.ruptured and p.desorbed_ions == 0
+        assert p.integrity_series == (1.0,) * 10 and p.desorbed_series == (0,) * 10
+        assert p.rupture_ps is None and p.first_desorption_ps is None and p.frame_ps == 0.1
+        assert "integrity_series" not in p.summary() and p.summary()["n_ligands"] == p.n_ligands
+    png = sim.plot_coverage({LIGAND: points}, tmp_path / "map.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(LigandLabError, match="coverage"):
         ll.simulate.coverage(LIGAND, material="CsPbBr3", coverages=[0.5, 1.5], directory=tmp_path)
+
+
+def test_integrity_series_sees_a_torn_surface(tmp_path: Path) -> None:
+    """Frame by frame from the DCD: intact, then one top-face Pb pulled 0.5 nm up."""
+    from openmm import app, unit
+
+    from ligandlab.simulate.integrity import first_below, integrity_series
+
+    md = small_system(n_solvent=0)
+    top_pb = [
+        i
+        for i in range(md.n_slab)
+        if md.symbols[i] == "Pb" and md.positions[i, 2] > md.positions[md.middle_pb, 2].max() + 0.1
+    ]
+    assert len(top_pb) == 9
+    with (tmp_path / "trajectory.dcd").open("wb") as fh:
+        dcd = app.DCDFile(fh, md.topology, 0.001)
+        box = [np.diag(md.box_nm)[k].tolist() for k in range(3)] * unit.nanometer
+        for lift in (0.0, 0.0, 0.5):
+            pos = md.positions.copy()
+            pos[top_pb[0], 2] += lift
+            dcd.writeModel(pos * unit.nanometer, periodicBoxVectors=box)
+    series = integrity_series(md, tmp_path)
+    assert series.tolist() == pytest.approx([1.0, 1.0, 8 / 9])
+    assert first_below(series, 0.95) == 2 and first_below(series, 0.5) is None
+    assert sim.surface_integrity(md, md.positions, md.box_nm) == 1.0
 
 
 def test_truncation_keeps_ring_systems_whole() -> None:

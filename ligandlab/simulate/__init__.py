@@ -9,7 +9,9 @@ from ligandlab.simulate.analysis import MODES, ModeCutoffs, classify, population
 from ligandlab.simulate.api import BindingResult, CoveragePoint, binding, bm3_population, coverage
 from ligandlab.simulate.forcefield.gaff import MoleculeParameters, parameterize
 from ligandlab.simulate.forcefield.ions import IonModel, ion_model_for, ion_models
+from ligandlab.simulate.integrity import integrity_series, surface_integrity
 from ligandlab.simulate.platforms import available_platforms, choose_platform
+from ligandlab.simulate.plots import plot_coverage, plot_dn_dp, plot_modes
 from ligandlab.simulate.run import PROTOCOLS, Protocol, RunResult, load_run, run
 from ligandlab.simulate.system import MDSystem, build_system, check_parameters
 
@@ -32,10 +34,15 @@ __all__ = [
     "choose_platform",
     "classify",
     "coverage",
+    "integrity_series",
     "ion_model_for",
     "ion_models",
     "load_run",
     "parameterize",
+    "plot_coverage",
+    "plot_dn_dp",
+    "plot_modes",
     "populations",
     "run",
+    "surface_integrity",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,14 +16,14 @@ from ligandlab.errors import LigandLabError
 from ligandlab.materials.placement import place_ligands
 from ligandlab.materials.slab import build_slab
 from ligandlab.simulate.analysis import MODES, populations
+from ligandlab.simulate.integrity import (
+    RUPTURE_INTEGRITY,
+    first_below,
+    integrity_series,
+    surface_integrity,
+)
 from ligandlab.simulate.run import Protocol, RunResult, run
-from ligandlab.simulate.system import MDSystem, build_system
-
-# a surface Pb keeps an X neighbour while within 1.25 x a/2 (estimate: a 25 % stretched bond)
-NEIGHBOUR_STRETCH = 1.25
-# integrity (fraction of surface Pb keeping all their X neighbours) below which we flag
-# rupture (estimate)
-RUPTURE_INTEGRITY = 0.8
+from ligandlab.simulate.system import build_system
 
 
 @dataclass
@@ -136,39 +136,32 @@ def bm3_population(
 
 @dataclass(frozen=True)
 class CoveragePoint:
+    """One coverage of a stability map: how the surface and the ligands fared."""
+
     coverage: float
     n_ligands: int
     integrity: float  # fraction of top-face Pb keeping all their X neighbours at the end
     desorbed: int  # ligands unbound in the last frame
     desorbed_ions: int  # slab ions more than 1 nm above their starting face at the end
-    ruptured: bool
+    ruptured: bool  # integrity below RUPTURE_INTEGRITY at the end
     bm3_fraction: float
     directory: str
+    frame_ps: float = 0.0
+    # per production frame: integrity and number of unbound ligands
+    integrity_series: tuple[float, ...] = ()
+    desorbed_series: tuple[int, ...] = ()
+    # production time (ps) at which integrity first fell below RUPTURE_INTEGRITY, and at
+    # which a ligand was first unbound; None if never
+    rupture_ps: float | None = None
+    first_desorption_ps: float | None = None
 
-
-def surface_integrity(md: MDSystem, positions_nm: np.ndarray, box_nm: np.ndarray) -> float:
-    """Fraction of top-face Pb whose X neighbours (start) are all still within 1.25 d(Pb-X)."""
-    pos0 = md.positions
-    top_z = np.max(pos0[md.middle_pb, 2]) if len(md.middle_pb) else 0.0
-    n_slab = md.n_slab
-    pb = [i for i in range(n_slab) if md.symbols[i] == "Pb" and pos0[i, 2] > top_z + 0.1]
-    xs = [i for i in range(n_slab) if md.symbols[i] in ("Br", "I", "Cl")]
-    if not pb or not xs:
-        return float("nan")
-    bond = md.lattice_nm / 2.0
-    ok = 0
-    for i in pb:
-        d0 = _mic(pos0[xs] - pos0[i], box_nm)
-        neigh = [
-            xs[k] for k in np.flatnonzero(np.linalg.norm(d0, axis=1) < NEIGHBOUR_STRETCH * bond)
-        ]
-        d1 = _mic(positions_nm[neigh] - positions_nm[i], box_nm)
-        ok += bool(np.all(np.linalg.norm(d1, axis=1) < NEIGHBOUR_STRETCH * bond))
-    return ok / len(pb)
-
-
-def _mic(d: np.ndarray, box: np.ndarray) -> np.ndarray:
-    return d - box * np.round(d / box)
+    def summary(self) -> dict[str, object]:
+        """The scalar fields (no per-frame series), for tables."""
+        return {
+            k: v
+            for k, v in asdict(self).items()
+            if k not in ("integrity_series", "desorbed_series")
+        }
 
 
 def coverage(
@@ -210,6 +203,11 @@ def coverage(
         pos = state.getPositions(asNumpy=True).value_in_unit(unit.nanometer)
         box = np.diag(state.getPeriodicBoxVectors(asNumpy=True).value_in_unit(unit.nanometer))
         integrity = surface_integrity(md, pos, box)
+        series = integrity_series(md, sub)
+        unbound = [sum(m == "unbound" for m in row) for row in res.modes]
+        frame_ps = Protocol.get(protocol).frame_ps
+        rupture = first_below(series, RUPTURE_INTEGRITY)
+        desorbed_at = next((i for i, u in enumerate(unbound) if u), None)
         last = res.modes[-1] if res.modes else []
         n_slab = md.n_slab
         lifted = np.abs(pos[:n_slab, 2] - md.positions[:n_slab, 2]) > 1.0
@@ -224,6 +222,11 @@ def coverage(
                 ruptured=bool(integrity < RUPTURE_INTEGRITY),
                 bm3_fraction=round(float(np.mean(pops["BM3"])), 4) if pops["BM3"] else float("nan"),
                 directory=str(sub),
+                frame_ps=frame_ps,
+                integrity_series=tuple(round(float(x), 4) for x in series),
+                desorbed_series=tuple(unbound),
+                rupture_ps=None if rupture is None else (rupture + 1) * frame_ps,
+                first_desorption_ps=None if desorbed_at is None else (desorbed_at + 1) * frame_ps,
             )
         )
     return out

@@ -1,4 +1,4 @@
-"""Plots of a binding run: mode populations over time and the 2D d_N/d_P map (PNG).
+"""Plots of runs: mode populations over time, the 2D d_N/d_P map, coverage maps (PNG).
 
 The map is the founding paper's picture (Morad et al. 2024, Fig. 2): each ligand-frame is
 a point at the heights of its cationic (N) and anionic (P) centres, here above the
@@ -15,6 +15,7 @@ import numpy as np
 
 from ligandlab.errors import OutputError
 from ligandlab.simulate.analysis import MODES, ModeCutoffs, populations
+from ligandlab.simulate.api import CoveragePoint
 from ligandlab.simulate.run import RunResult, load_run
 
 COLOURS = {
@@ -106,4 +107,58 @@ def plot_modes(run: RunResult | str | Path, path: str | Path, title: str = "") -
     ax.set_ylabel("fraction of ligands")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(title or "binding-mode populations", fontsize=9)
+    return _save(fig, Path(path))
+
+
+def plot_coverage(
+    maps: dict[str, list[CoveragePoint]], path: str | Path, title: str = "coverage map"
+) -> Path:
+    """Coverage maps of one or more ligands side by side.
+
+    Left: final surface integrity against coverage, a cross where the surface ruptured, the
+    number of desorbed ligands next to each point. Right: integrity over production time at
+    each ligand's highest coverage, so which surface fails first can be read off.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ligandlab.simulate.integrity import RUPTURE_INTEGRITY
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.4, 3.2))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, (name, points) in enumerate(maps.items()):
+        c = colours[k % len(colours)]
+        pts = sorted(points, key=lambda p: p.coverage)
+        x = [100 * p.coverage for p in pts]
+        left.plot(x, [p.integrity for p in pts], "-o", color=c, label=name)
+        for p, xi in zip(pts, x, strict=True):
+            if p.ruptured:
+                left.plot(xi, p.integrity, "x", color="k", ms=9)
+            if p.desorbed:
+                left.annotate(
+                    f"{p.desorbed} off",
+                    (xi, p.integrity),
+                    fontsize=7,
+                    xytext=(3, -10),
+                    textcoords="offset points",
+                    color=c,
+                )
+        top = pts[-1]
+        if top.integrity_series:
+            t = np.arange(1, len(top.integrity_series) + 1) * (top.frame_ps or 1.0)
+            right.plot(t, top.integrity_series, color=c, label=f"{name}, {x[-1]:.0f} %")
+            off = np.asarray(top.desorbed_series)
+            if off.any():
+                right.step(t, 1 - off / max(1, top.n_ligands), color=c, ls=":", lw=0.9)
+    for ax in (left, right):
+        ax.axhline(RUPTURE_INTEGRITY, color="grey", lw=0.7, ls="--")
+        ax.set_ylim(-0.02, 1.05)
+        ax.legend(fontsize=7, loc="lower left")
+    left.set_xlabel("coverage (% of surface A sites)")
+    left.set_ylabel("surface integrity at the end")
+    right.set_xlabel("time in production (ps)")
+    right.set_ylabel("integrity (dotted: ligands bound)")
+    fig.suptitle(title, fontsize=9)
     return _save(fig, Path(path))

@@ -55,6 +55,10 @@ class Protocol:
     frame_ps: float = 2.0
     checkpoint_frames: int = 10
     ligand_restraint_k: float = 1000.0  # kJ mol^-1 nm^-2 on ligand heavy atoms in NVT
+    # temperature replica exchange in production when replicas > 1: a geometric ladder from
+    # temperature_k to max_temperature_k, one exchange attempt per frame, constant volume
+    replicas: int = 1
+    max_temperature_k: float = 400.0
 
     @classmethod
     def get(cls, name: str | Protocol) -> Protocol:
@@ -76,6 +80,18 @@ PROTOCOLS = {
         "short", minimize_iterations=200, nvt_ps=1.0, npt_ps=1.0, production_ps=8.0, frame_ps=0.2
     ),
     "standard": Protocol("standard", nvt_ps=20.0, npt_ps=100.0, production_ps=2000.0, frame_ps=5.0),
+    # temperature replica exchange (openmmtools parallel tempering): 8 replicas 300-400 K
+    # after the usual equilibration; exchanges every frame. Enough replicas for a few
+    # thousand atoms; larger systems need more (acceptance is in provenance.json).
+    "remd": Protocol(
+        "remd",
+        nvt_ps=5.0,
+        npt_ps=5.0,
+        production_ps=100.0,
+        frame_ps=1.0,
+        replicas=8,
+        max_temperature_k=400.0,
+    ),
     # for tests: a couple of picoseconds in total
     "test": Protocol(
         "test",
@@ -247,71 +263,38 @@ def run(
 
     # ---- production
     n_frames = max(1, round(proto.production_ps / proto.frame_ps))
+    if proto.replicas > 1:
+        remd = _remd_production(sim, system, md, out, proto, plat, n_frames, progress, timings)
+        progress["frames"] = remd["iterations"]
+        checkpoint()
+        _write_provenance(out, md, proto, plat, timings, seed, remd=remd)
+        return load_run(out)
     frame_steps = proto.steps(proto.frame_ps)
     n_atoms = md.system.getNumParticles()
-    dcd_path = out / "trajectory.dcd"
     done = int(progress.get("frames", 0))
-    _truncate_dcd(dcd_path, done, n_atoms)
+    _truncate_dcd(out / "trajectory.dcd", done, n_atoms)
     _truncate_rows(out / "energies.csv", done)
     _truncate_rows(out / "modes.csv", done)
-    cut = ModeCutoffs.for_lattice(md.lattice_nm)
     t0 = time.perf_counter()
     if done < n_frames:
-        append = dcd_path.exists() and done > 0
-        with (
-            dcd_path.open("r+b" if append else "wb") as dcd_fh,
-            (out / "energies.csv").open("a" if done else "w", newline="") as e_fh,
-            (out / "modes.csv").open("a" if done else "w", newline="") as m_fh,
-        ):
-            dcd = app.DCDFile(
-                dcd_fh, md.topology, proto.timestep_fs * 0.001, sim.currentStep, frame_steps, append
-            )
-            if append:
-                dcd_fh.seek(0, os.SEEK_END)
-            e_w, m_w = csv.writer(e_fh), csv.writer(m_fh)
-            if not done:
-                e_w.writerow(
-                    [
-                        "frame",
-                        "time_ps",
-                        "potential_kj_mol",
-                        "kinetic_kj_mol",
-                        "temperature_k",
-                        "box_z_nm",
-                    ]
-                )
-                m_w.writerow(
-                    [
-                        "frame",
-                        *(f"{k}{i}" for i in range(len(md.anchors)) for k in ("hN", "hP", "mode")),
-                    ]
-                )
-            dof = _dof(system)
+        dof = _dof(system)
+        with _Tables(out, md, proto, sim.currentStep, frame_steps, done) as tables:
             for frame in range(done, n_frames):
                 _steps(sim, frame_steps, progress, out)
                 state = sim.context.getState(getPositions=True, getEnergy=True)
                 _check_finite(state, sim.currentStep, progress, out)
-                pos = state.getPositions(asNumpy=True).value_in_unit(unit.nanometer)
-                box = state.getPeriodicBoxVectors(asNumpy=True).value_in_unit(unit.nanometer)
-                dcd.writeModel(
-                    state.getPositions(), periodicBoxVectors=state.getPeriodicBoxVectors()
-                )
                 ke = state.getKineticEnergy().value_in_unit(unit.kilojoule_per_mole)
-                e_w.writerow(
-                    [
-                        frame,
-                        round(state.getTime().value_in_unit(unit.picosecond), 4),
-                        round(state.getPotentialEnergy().value_in_unit(unit.kilojoule_per_mole), 3),
-                        round(ke, 3),
-                        round(2 * ke * 1000 / (dof * 8.314462618), 2),
-                        round(float(box[2, 2]), 4),
-                    ]
+                tables.write(
+                    frame,
+                    state.getTime().value_in_unit(unit.picosecond),
+                    state.getPositions(asNumpy=True).value_in_unit(unit.nanometer),
+                    state.getPeriodicBoxVectors(asNumpy=True).value_in_unit(unit.nanometer),
+                    state.getPotentialEnergy().value_in_unit(unit.kilojoule_per_mole),
+                    ke,
+                    2 * ke * 1000 / (dof * 8.314462618),
                 )
-                m_w.writerow([frame, *_frame_modes(md, pos, float(box[2, 2]), cut)])
                 if (frame + 1) % proto.checkpoint_frames == 0 or frame + 1 == n_frames:
-                    dcd_fh.flush()
-                    e_fh.flush()
-                    m_fh.flush()
+                    tables.flush()
                     progress["frames"] = frame + 1
                     timings["production"] = round(
                         timings.get("production", 0.0) + time.perf_counter() - t0, 3
@@ -320,6 +303,140 @@ def run(
                     checkpoint()
     _write_provenance(out, md, proto, plat, timings, seed)
     return load_run(out)
+
+
+class _Tables:
+    """The production files, appended one frame at a time: trajectory.dcd, energies.csv,
+    modes.csv. ``done`` frames are already there (after a resume); 0 starts them anew."""
+
+    def __init__(
+        self, out: Path, md: MDSystem, proto: Protocol, step: int, frame_steps: int, done: int
+    ) -> None:
+        self.md = md
+        self.cut = ModeCutoffs.for_lattice(md.lattice_nm)
+        dcd_path = out / "trajectory.dcd"
+        append = dcd_path.exists() and done > 0
+        self._dcd_fh = dcd_path.open("r+b" if append else "wb")
+        self._dcd = app.DCDFile(
+            self._dcd_fh, md.topology, proto.timestep_fs * 0.001, step, frame_steps, append
+        )
+        if append:
+            self._dcd_fh.seek(0, os.SEEK_END)
+        self._e_fh = (out / "energies.csv").open("a" if done else "w", newline="")
+        self._m_fh = (out / "modes.csv").open("a" if done else "w", newline="")
+        self._e, self._m = csv.writer(self._e_fh), csv.writer(self._m_fh)
+        if not done:
+            self._e.writerow(
+                [
+                    "frame",
+                    "time_ps",
+                    "potential_kj_mol",
+                    "kinetic_kj_mol",
+                    "temperature_k",
+                    "box_z_nm",
+                ]
+            )
+            self._m.writerow(
+                [
+                    "frame",
+                    *(f"{k}{i}" for i in range(len(md.anchors)) for k in ("hN", "hP", "mode")),
+                ]
+            )
+
+    def write(
+        self,
+        frame: int,
+        time_ps: float,
+        pos_nm: np.ndarray,
+        box_nm: np.ndarray,
+        potential: float,
+        kinetic: float,
+        temperature: float,
+    ) -> None:
+        box = [openmm.Vec3(*(float(x) for x in row)) for row in box_nm] * unit.nanometer
+        self._dcd.writeModel(pos_nm * unit.nanometer, periodicBoxVectors=box)
+        self._e.writerow(
+            [
+                frame,
+                round(time_ps, 4),
+                round(potential, 3),
+                round(kinetic, 3),
+                round(temperature, 2),
+                round(float(box_nm[2, 2]), 4),
+            ]
+        )
+        self._m.writerow([frame, *_frame_modes(self.md, pos_nm, float(box_nm[2, 2]), self.cut)])
+
+    def flush(self) -> None:
+        for fh in (self._dcd_fh, self._e_fh, self._m_fh):
+            fh.flush()
+
+    def __enter__(self) -> _Tables:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fh in (self._dcd_fh, self._e_fh, self._m_fh):
+            fh.close()
+
+
+def _remd_production(
+    sim: app.Simulation,
+    system: openmm.System,
+    md: MDSystem,
+    out: Path,
+    proto: Protocol,
+    plat: openmm.Platform,
+    n_frames: int,
+    progress: dict[str, Any],
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    """Production as parallel tempering (openmmtools) at the equilibrated volume; the frames
+    of the lowest temperature are then written to the usual tables, so analysis, plots and
+    ``load_run`` read a replica-exchange run like any other. Resumes from ``remd.nc``."""
+    from ligandlab.simulate.remd import (
+        STORE,
+        lowest_temperature_frames,
+        replica_exchange,
+        temperature_ladder,
+    )
+
+    nvt = openmm.XmlSerializer.deserialize(openmm.XmlSerializer.serialize(system))
+    for i in reversed(range(nvt.getNumForces())):
+        if isinstance(nvt.getForce(i), openmm.MonteCarloAnisotropicBarostat):
+            nvt.removeForce(i)
+    state = sim.context.getState(getPositions=True, getVelocities=True)
+    t_start = state.getTime().value_in_unit(unit.picosecond)
+    t0 = time.perf_counter()
+    try:
+        stats = replica_exchange(
+            nvt,
+            state.getPositions(asNumpy=True).value_in_unit(unit.nanometer),
+            state.getPeriodicBoxVectors(asNumpy=True).value_in_unit(unit.nanometer),
+            out / STORE,
+            temperature_ladder(proto.temperature_k, proto.max_temperature_k, proto.replicas),
+            iterations=n_frames,
+            steps_per_iteration=proto.steps(proto.frame_ps),
+            timestep_fs=proto.timestep_fs,
+            friction_per_ps=proto.friction_per_ps,
+            platform=plat,
+            velocities=state.getVelocities(asNumpy=True),
+        )
+    except SimulationError as exc:
+        raise SimulationError(f"{exc}; {_kept(progress, out)}") from exc
+    finally:
+        timings["production"] = round(timings.get("production", 0.0) + time.perf_counter() - t0, 3)
+    with _Tables(out, md, proto, sim.currentStep, proto.steps(proto.frame_ps), 0) as tables:
+        for fr in lowest_temperature_frames(out / STORE):
+            tables.write(
+                fr.iteration - 1,
+                t_start + fr.iteration * proto.frame_ps,
+                fr.positions_nm,
+                fr.box_nm,
+                fr.potential_kj_mol,
+                math.nan,  # velocities are not kept per iteration
+                proto.temperature_k,
+            )
+    return stats
 
 
 def _ligand_restraint(md: MDSystem, system: openmm.System) -> openmm.CustomExternalForce:
@@ -391,6 +508,7 @@ def _write_provenance(
     plat: openmm.Platform,
     timings: dict[str, float],
     seed: int,
+    remd: dict[str, Any] | None = None,
 ) -> None:
     import rdkit
 
@@ -419,6 +537,8 @@ def _write_provenance(
         },
         "timings_s": timings,
     }
+    if remd is not None:
+        prov["replica_exchange"] = remd
     _atomic_write(out / "provenance.json", json.dumps(prov, indent=1, default=str))
 
 

@@ -1,0 +1,78 @@
+"""Surface integrity of a slab during a run: does the top Pb-X network hold?
+
+A top-face Pb "keeps" its halide neighbours while every X that was within 1.25 x a/2 of
+it at the start is still within that distance (a 25 % stretched Pb-X bond: our estimate of
+where a bond counts as broken). Integrity is the fraction of top-face Pb that keep all of
+them; below ``RUPTURE_INTEGRITY`` the surface is flagged as ruptured. Computed on the
+final state and, frame by frame, on the production trajectory, so that two ligands can be
+compared by *when* their surface starts to fail, not only whether it has at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ligandlab.simulate.system import MDSystem
+
+# a surface Pb keeps an X neighbour while within 1.25 x a/2 (estimate: a 25 % stretched bond)
+NEIGHBOUR_STRETCH = 1.25
+# integrity below which we flag rupture (estimate)
+RUPTURE_INTEGRITY = 0.8
+HALIDES = ("Br", "I", "Cl")
+
+
+def _mic(d: np.ndarray, box: np.ndarray) -> np.ndarray:
+    return d - box * np.round(d / box)
+
+
+def _bonds(md: MDSystem, box_nm: np.ndarray) -> list[tuple[int, list[int]]]:
+    """(top-face Pb, its X neighbours at the start) for every top-face Pb."""
+    pos0 = md.positions
+    top_z = np.max(pos0[md.middle_pb, 2]) if len(md.middle_pb) else 0.0
+    n = md.n_slab
+    pb = [i for i in range(n) if md.symbols[i] == "Pb" and pos0[i, 2] > top_z + 0.1]
+    xs = np.array([i for i in range(n) if md.symbols[i] in HALIDES])
+    if not pb or not len(xs):
+        return []
+    limit = NEIGHBOUR_STRETCH * md.lattice_nm / 2.0
+    return [
+        (i, xs[np.linalg.norm(_mic(pos0[xs] - pos0[i], box_nm), axis=1) < limit].tolist())
+        for i in pb
+    ]
+
+
+def surface_integrity(md: MDSystem, positions_nm: np.ndarray, box_nm: np.ndarray) -> float:
+    """Fraction of top-face Pb whose starting X neighbours are all still within 1.25 a/2."""
+    bonds = _bonds(md, md.box_nm)
+    if not bonds:
+        return float("nan")
+    limit = NEIGHBOUR_STRETCH * md.lattice_nm / 2.0
+    ok = sum(
+        bool(
+            np.all(np.linalg.norm(_mic(positions_nm[x] - positions_nm[i], box_nm), axis=1) < limit)
+        )
+        for i, x in bonds
+    )
+    return ok / len(bonds)
+
+
+def integrity_series(md: MDSystem, directory: str | Path) -> np.ndarray:
+    """Surface integrity in every production frame of a run directory (``trajectory.dcd``)."""
+    from mdtraj.formats import DCDTrajectoryFile
+
+    path = Path(directory) / "trajectory.dcd"
+    if not path.exists():
+        return np.zeros(0)
+    with DCDTrajectoryFile(str(path)) as fh:
+        xyz, lengths, _ = fh.read()
+    return np.array(
+        [surface_integrity(md, x / 10.0, box / 10.0) for x, box in zip(xyz, lengths, strict=True)]
+    )
+
+
+def first_below(series: np.ndarray | list[float], threshold: float) -> int | None:
+    """Index of the first value below ``threshold``, or None."""
+    hits = np.flatnonzero(np.asarray(series, dtype=float) < threshold)
+    return int(hits[0]) if len(hits) else None
