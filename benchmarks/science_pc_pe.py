@@ -34,6 +34,9 @@ def main() -> None:
     ap.add_argument("--material", default="CsPbBr3")
     ap.add_argument("--solvent", default="toluene")
     ap.add_argument("--production-ps", type=float, default=100.0)
+    ap.add_argument(
+        "--binding-ps", type=float, default=None, help="production of the single-ligand runs"
+    )
     ap.add_argument("--size", type=int, default=4)
     ap.add_argument("--platform", default=None)
     ap.add_argument("--out", default="results/science-pc-pe")
@@ -69,13 +72,15 @@ def main() -> None:
             flush=True,
         )
         summary[f"coverage {name}"] = {**asdict(pt), "wall_s": round(wall, 1)}
+    single = replace(proto, production_ps=args.binding_ps or args.production_ps)
+    summary["binding protocol"] = asdict(single)
     for name in ("C5-PEA", "C5-PC"):
         t0 = time.perf_counter()
         res = binding(
             name,
             material=args.material,
             solvent=args.solvent,
-            protocol=proto,
+            protocol=single,
             size=(args.size, args.size),
             directory=out / f"binding-{name}",
             platform=args.platform,

@@ -285,13 +285,64 @@ def test_truncation_keeps_ring_systems_whole() -> None:
     assert model.smiles != lig.smiles or mol.GetNumAtoms() == lig.mol.GetNumAtoms()
 
 
-@pytest.mark.parametrize("material", ["CsPbBr3", "CsPbI3"])
-def test_ion_model_holds_its_bulk_lattice(material: str) -> None:
+@pytest.mark.parametrize(
+    ("material", "variant", "atoms"),
+    [
+        ("CsPbBr3", "primary_ammonium", 135),
+        ("CsPbI3", "primary_ammonium", 135),
+        ("MAPbBr3", "core", 324),  # Hata 2017, MA as 8 atoms
+        ("FAPbBr3", "primary_ammonium", 324),  # our approximation
+    ],
+)
+def test_ion_model_holds_its_bulk_lattice(material: str, variant: str, atoms: int) -> None:
     from ligandlab.simulate.lattice import bulk_lattice
 
-    r = bulk_lattice(material, variant="primary_ammonium", n=3, ps=2.0)
-    # the models sit 2.7-5.4 % above experiment (docs/validation.md); a melted or
+    r = bulk_lattice(material, variant=variant, n=3, ps=2.0)
+    # the models sit -1 to +5.4 % from experiment (docs/validation.md); a melted or
     # collapsed cell would be far outside this band
     assert r.a_experiment_A is not None
-    assert 0.0 < r.deviation_pct < 8.0 and r.a_std_A < 0.1
-    assert r.atoms == 135
+    assert -3.0 < r.deviation_pct < 8.0 and r.a_std_A < 0.1
+    assert r.atoms == atoms
+
+
+@pytest.mark.parametrize(
+    ("material", "model", "variant", "compensation"),
+    [
+        ("MAPbBr3", "hata2017-mapbbr3", "core", -2.07),  # 9 surface cells x 0.23 e
+        ("MAPbI3", "myp2015-mapbi3", "core", -2.07),
+        ("FAPbBr3", "fapbbr3-approx", "primary_ammonium", 0.0),
+    ],
+)
+def test_molecular_a_cation_slabs_are_neutral_and_run(
+    tmp_path: Path, material: str, model: str, variant: str, compensation: float
+) -> None:
+    slab = ll.build_slab(material, size=(3, 3), layers=3)
+    iface = ll.place_ligands(slab, ll.parse_ligand(LIGAND), coverage=1 / 9, mode="BM3", seed=0)
+    md = sim.build_system(iface, solvent=None)
+    assert md.ion_model == model and md.variant == variant
+    assert abs(md.net_charge) < 1e-9
+    assert md.info["surface_compensation_e"] == pytest.approx(compensation)
+    residues = [r.name for r in md.topology.residues()]
+    a_name = material[:2]
+    assert (
+        residues.count(a_name)
+        == sum(1 for n in set(zip(slab.residues, slab.resnames, strict=True)) if n[1] == a_name) - 1
+    )
+    # the A cation carries the model's A charge; the ligand's ammonium group the same
+    from ligandlab.simulate.forcefield.ions import ion_model_for
+
+    q_a = ion_model_for(material).variants[variant].a_charge
+    nb = next(f for f in md.system.getForces() if f.__class__.__name__ == "NonbondedForce")
+    first_a = next(r for r in md.topology.residues() if r.name == a_name)
+    q = sum(nb.getParticleParameters(a.index)[0]._value for a in first_a.atoms())
+    assert q == pytest.approx(q_a, abs=1e-9)
+    res = sim.run(md, tmp_path, "test", platform="CPU")
+    assert res.frames == 10 and res.modes[-1] == ["BM3"]
+    assert np.all(np.isfinite([e["potential_kj_mol"] for e in res.energies]))
+
+
+def test_molecular_ion_without_model_is_named() -> None:
+    """A slab whose molecular A cation the chosen model lacks is refused before any work."""
+    slab = ll.build_slab("MAPbBr3", size=(3, 3), layers=3)
+    with pytest.raises(ForceFieldError, match="molecular ion MA"):
+        sim.build_system(slab.bare(), solvent=None, ion_model="pascazio2022-cspbbr3")

@@ -5,7 +5,8 @@ the material is simulated with the model's ion-ion potential (PME Coulomb plus t
 tabulated pair table, exactly as in slab systems) at ``temperature`` and 1 bar with an
 isotropic Monte Carlo barostat. The pseudo-cubic lattice constant is V^(1/3)/n averaged
 over the second half of the run, compared with the experimental cubic value the model
-file records. Atomic A cations only (Cs); molecular A cations need their own force field.
+file records. Molecular A cations (MA, FA) are placed in one fixed orientation at the body
+centres and parameterised exactly as in slab systems.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from openmm import app, unit
 
 from ligandlab.errors import LigandLabError
 from ligandlab.materials.material import Material
+from ligandlab.materials.slab import _molecule_template
 from ligandlab.simulate.forcefield.ions import ion_model_for
 from ligandlab.simulate.platforms import choose_platform
-from ligandlab.simulate.system import _add_ion_pairs
+from ligandlab.simulate.system import _add_ion_pairs, _add_molecule, _molecular_ion
 
 
 @dataclass(frozen=True)
@@ -61,20 +63,20 @@ def bulk_lattice(
             f"ion model {m.id} has no variant {variant!r}: {', '.join(m.variants)}"
         )
     v = m.variants[variant]
-    a_sym = mat.a_site.symbol
-    if a_sym not in m.species:
-        raise LigandLabError(f"{material}: A cation {a_sym} is molecular or not in {m.id}")
+    a_ion = mat.a_site
+    a_sym = a_ion.symbol
+    if a_sym not in m.species and a_sym not in m.molecular_ions:
+        raise LigandLabError(f"{material}: A cation {a_sym} is not in ion model {m.id}")
     x_sym = next(s for s in m.species if s not in (a_sym, "Pb"))
     a0 = mat.a / 10.0  # nm, start from the experimental cell of the material library
     basis = [("Pb", (0, 0, 0)), (x_sym, (0.5, 0, 0)), (x_sym, (0, 0.5, 0)), (x_sym, (0, 0, 0.5))]
-    basis.append((a_sym, (0.5, 0.5, 0.5)))
-    symbols, xyz = [], []
-    for i in range(n):
-        for j in range(n):
-            for k in range(n):
-                for sym, f in basis:
-                    symbols.append(sym)
-                    xyz.append(((i + f[0]) * a0, (j + f[1]) * a0, (k + f[2]) * a0))
+    molecule = _molecular_ion(m, v, a_sym, "bcc") if a_sym in m.molecular_ions else None
+    if molecule is not None:  # prmtop atom order, template geometry (nm), body-centred
+        t_sym, t_xyz = _molecule_template(m.molecular_ions[a_sym].smiles)
+        perm = molecule[4]
+        a_atoms = [(t_sym[k], t_xyz[k] / 10.0) for k in perm]
+    else:
+        a_atoms = [(a_sym, np.zeros(3))]
     L = n * a0
     system = openmm.System()
     vecs = [openmm.Vec3(L, 0, 0), openmm.Vec3(0, L, 0), openmm.Vec3(0, 0, L)]
@@ -83,13 +85,45 @@ def bulk_lattice(
     nb.setNonbondedMethod(openmm.NonbondedForce.PME)
     cutoff = min(1.0, 0.49 * L)
     nb.setCutoffDistance(cutoff)
+    bonded = (
+        openmm.HarmonicBondForce(),
+        openmm.HarmonicAngleForce(),
+        openmm.PeriodicTorsionForce(),
+    )
+    topology = app.Topology()
+    chain = topology.addChain()
     ion_types = list(m.species)
-    for s in symbols:
-        system.addParticle(app.Element.getBySymbol(s).mass)
-        nb.addParticle(v.charges[s], 0.3, 0.0)
-    system.addForce(nb)
-    ptype = [ion_types.index(s) for s in symbols]
-    _add_ion_pairs(system, nb, m, v, ion_types, {}, ptype, len(symbols), cutoff)
+    ptype: list[int] = []
+    organic_types: dict[tuple[float, float, str], int] = {}
+    atomic: list[int] = []
+    xyz: list[np.ndarray] = []
+    for i in range(n):
+        for j in range(n):
+            for k in range(n):
+                cell = np.array([i, j, k], dtype=float)
+                for sym, f in basis:
+                    atomic.append(system.getNumParticles())
+                    system.addParticle(app.Element.getBySymbol(sym).mass)
+                    nb.addParticle(v.charges[sym], 0.3, 0.0)
+                    ptype.append(ion_types.index(sym))
+                    xyz.append((cell + f) * a0)
+                centre = (cell + 0.5) * a0
+                if molecule is None:
+                    atomic.append(system.getNumParticles())
+                    system.addParticle(app.Element.getBySymbol(a_sym).mass)
+                    nb.addParticle(v.charges[a_sym], 0.3, 0.0)
+                    ptype.append(ion_types.index(a_sym))
+                    xyz.append(centre)
+                    continue
+                params, charges, roles, lj, _ = molecule
+                _add_molecule(
+                    system, nb, *bonded, topology, chain, params, charges, roles, organic_types,
+                    ptype, len(ion_types), "HBonds", None, a_sym, lj=lj,
+                )  # fmt: skip
+                xyz.extend(centre + d for _, d in a_atoms)
+    for force in (nb, *bonded):
+        system.addForce(force)
+    _add_ion_pairs(system, nb, m, v, ion_types, organic_types, ptype, atomic, cutoff)
     system.addForce(openmm.MonteCarloBarostat(1.0 * unit.bar, temperature_k * unit.kelvin, 25))
     integ = openmm.LangevinMiddleIntegrator(
         temperature_k * unit.kelvin, 1.0 / unit.picosecond, 2.0 * unit.femtoseconds
@@ -120,5 +154,5 @@ def bulk_lattice(
         a_experiment_A=float(exp) if exp else None,
         temperature_k=temperature_k,
         ps=samples * steps_per * 2.0 / 1000,
-        atoms=len(symbols),
+        atoms=system.getNumParticles(),
     )

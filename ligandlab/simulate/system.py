@@ -35,7 +35,7 @@ from ligandlab.chem.solvents import Solvent
 from ligandlab.errors import ForceFieldError, LigandLabError
 from ligandlab.materials.interface import Interface
 from ligandlab.simulate.forcefield.gaff import GAFF_ELEMENTS, MoleculeParameters, parameterize
-from ligandlab.simulate.forcefield.ions import IonModel, IonVariant, ion_model_for
+from ligandlab.simulate.forcefield.ions import IonModel, IonVariant, Pair, ion_model_for
 from ligandlab.simulate.tools import executable
 
 RESTRAINT_K = 1000.0  # kJ mol^-1 nm^-2, middle-layer Pb (issue spec)
@@ -75,7 +75,8 @@ def check_parameters(iface: Interface, model: IonModel, solvent: Solvent | None 
     missing: set[str] = set()
     for i in range(n_slab):
         if size[iface.residues[i]] > 1:
-            missing.add(f"molecular ion {iface.resnames[i]}")
+            if iface.resnames[i] not in model.molecular_ions:
+                missing.add(f"molecular ion {iface.resnames[i]}")
         elif symbols[i] not in model.species:
             missing.add(f"ion {symbols[i]}")
     problems.extend(f"slab {m}: not in ion model {model.id}" for m in sorted(missing))
@@ -158,23 +159,45 @@ def build_system(
     )
     symbols = iface.atoms.get_chemical_symbols()
 
-    # --- slab ions
+    # --- slab: atomic ions, and molecular A cations as molecules (GAFF2 bonded terms)
     slab_chain = top_.addChain("S")
     res_of: dict[int, app.Residue] = {}
     ion_types = list(model.species)
     ptype: list[int] = []
-    for i in range(n_slab):
+    organic_types: dict[tuple[float, float, str], int] = {}
+    atomic_ions: list[int] = []
+    molecular = {
+        name: _molecular_ion(model, variant, name, charge_method)
+        for name in sorted({iface.resnames[i] for i in range(n_slab)} & set(model.molecular_ions))
+    }
+    i = 0
+    while i < n_slab:
         sym = symbols[i]
         r = int(iface.residues[i])
+        name = iface.resnames[i]
+        if name in molecular:
+            m_params, m_charges, m_roles, m_lj, perm = molecular[name]
+            block = slice(i, i + len(perm))
+            pos_a[block] = pos_a[block][perm]
+            _add_molecule(
+                system, nb, bonds, angles, torsions, top_, slab_chain, m_params, m_charges,
+                m_roles, organic_types, ptype, len(ion_types), constraints, hydrogen_mass_amu,
+                name, lj=m_lj,
+            )  # fmt: skip
+            i += len(perm)
+            continue
         if r not in res_of:
-            res_of[r] = top_.addResidue(iface.resnames[i], slab_chain)
+            res_of[r] = top_.addResidue(name, slab_chain)
         top_.addAtom(sym, app.Element.getBySymbol(sym), res_of[r])
+        atomic_ions.append(system.getNumParticles())
         system.addParticle(app.Element.getBySymbol(sym).mass)
         nb.addParticle(variant.charges[sym], 0.3, 0.0)
         ptype.append(ion_types.index(sym))
+        i += 1
+
+    compensation = _compensate_polar_layers(iface, model, variant, nb, atomic_ions, symbols, pos_a)
 
     # --- organics (ligands, then solvent)
-    organic_types: dict[tuple[float, float, str], int] = {}
     ligand_atoms: list[tuple[int, int]] = []
     anchors: list[tuple[int | None, int | None]] = []
     lig_chain = top_.addChain("L")
@@ -235,7 +258,7 @@ def build_system(
         raise LigandLabError("internal: coordinates and topology disagree in atom count")
 
     # --- ion short-range table
-    _add_ion_pairs(system, nb, model, variant, ion_types, organic_types, ptype, n_slab, cutoff)
+    _add_ion_pairs(system, nb, model, variant, ion_types, organic_types, ptype, atomic_ions, cutoff)
     for force in (nb, bonds, angles, torsions):
         system.addForce(force)
 
@@ -281,6 +304,7 @@ def build_system(
         symbols=[a.element.symbol for a in top_.atoms()],
         n_slab=n_slab,
         info={
+            "surface_compensation_e": compensation,
             "cutoff_nm": cutoff,
             "charge_method": charge_method,
             "constraints": constraints,
@@ -289,6 +313,49 @@ def build_system(
 
 
 # ----------------------------------------------------------------------------- charges
+
+
+def _compensate_polar_layers(
+    iface: Interface,
+    model: IonModel,
+    variant: IonVariant,
+    nb: openmm.NonbondedForce,
+    atomic_ions: list[int],
+    symbols: list[str],
+    pos: np.ndarray,
+) -> float:
+    """Make a slab neutral under partial ion charges that are not formal multiples.
+
+    With formal charges any stoichiometric slab cut is neutral, and so is every Pascazio
+    set (q_Pb = 2 q_A = -2 q_X). The MYP family (MA +1.36, Pb +2.03, X -1.13) makes AX layers
+    +0.23 e per cell and PbX2 layers -0.23 e: a slab with one more AX than PbX2 layer carries
+    +0.23 e per surface cell. As in Tasker's treatment of polar stackings, the two outermost
+    X planes take the excess between them: it is spread evenly over their X ions, so each
+    outer layer carries half the bulk layer charge. Returns the charge moved (e), 0 for
+    models that need none.
+    """
+    slab = iface.slab
+    first: dict[int, int] = {}
+    for i, r in enumerate(slab.residues):
+        first.setdefault(int(r), i)
+    slab_symbols = slab.atoms.get_chemical_symbols()
+    bare = 0.0
+    for i in first.values():
+        name = slab.resnames[i]
+        bare += (
+            variant.charges[name]
+            if name in model.molecular_ions
+            else variant.charges[slab_symbols[i]]
+        )
+    if abs(bare) < 1e-9:
+        return 0.0
+    xs = [i for i in atomic_ions if symbols[i] in ("Cl", "Br", "I")]
+    z = pos[xs, 2]
+    outer = [i for i, zi in zip(xs, z, strict=True) if zi > z.max() - 0.3 or zi < z.min() + 0.3]
+    for i in outer:
+        q, sig, eps = nb.getParticleParameters(i)
+        nb.setParticleParameters(i, q - bare / len(outer) * unit.elementary_charge, sig, eps)
+    return round(-bare, 6)
 
 
 def _integer_charges(params: MoleculeParameters) -> list[float]:
@@ -317,14 +384,14 @@ def _group_atoms(lig: Ligand, mol: Chem.Mol) -> list[tuple[list[int], int]]:
 def scaled_charges(
     lig: Ligand, params: MoleculeParameters, variant: IonVariant, model: IonModel
 ) -> list[float]:
-    """AM1-BCC charges made integer, then each charged group scaled to +/- q_A (see ions)."""
+    """AM1-BCC charges made integer, then each cationic group scaled to q_A and each anionic
+    one to q_X (see ions)."""
     q = np.array(_integer_charges(params))
-    a_species = [s for s in model.species if variant.charges[s] > 0 and s != "Pb"]
-    q_a = variant.charges[a_species[0]] if a_species else 1.0
     mol = conformers(lig.smiles, n=1, seed=0).mol
     for atoms, formal in _group_atoms(lig, mol):
+        unit_q = variant.a_charge if formal > 0 else -variant.x_charge
         if formal:
-            q[atoms] += formal * (q_a - 1.0) / len(atoms)
+            q[atoms] += formal * (unit_q - 1.0) / len(atoms)
     return q.tolist()
 
 
@@ -359,6 +426,52 @@ def anchor_roles(lig: Ligand, variant: IonVariant) -> dict[int, str]:
 
 
 # ----------------------------------------------------------------------------- molecules
+
+
+def _molecular_ion(
+    model: IonModel, variant: IonVariant, name: str, charge_method: str
+) -> tuple[
+    MoleculeParameters, list[float], dict[int, str], dict[int, tuple[float, float]], list[int]
+]:
+    """A molecular A cation's parameters: GAFF2 molecule, charges, per-atom types
+    (``"MA:N"``, ``"MA:HN"``, used for its pair terms with the ions), LJ overrides, and the
+    permutation from the slab's atom order (the material SMILES) to the prmtop's."""
+    spec = model.molecular_ions[name]
+    params = parameterize(spec.smiles, charge_method, name=name)
+    mol = conformers(spec.smiles, n=1, seed=0).mol  # prmtop atom order
+    tmpl = Chem.AddHs(Chem.MolFromSmiles(spec.smiles))  # slab atom order (materials.slab)
+    match = mol.GetSubstructMatch(tmpl)  # template atom -> prmtop atom
+    if len(match) != mol.GetNumAtoms():
+        raise LigandLabError(f"internal: cannot map the slab's {name} atoms onto its prmtop")
+    perm = [0] * len(match)
+    for t, m in enumerate(match):
+        perm[m] = t
+    types = []
+    for atom in mol.GetAtoms():
+        if atom.GetAtomicNum() == 1:
+            types.append("H" + atom.GetNeighbors()[0].GetSymbol())
+        else:
+            types.append(atom.GetSymbol())
+    if spec.charges:
+        missing = sorted(set(types) - set(spec.charges))
+        if missing:
+            raise ForceFieldError(
+                f"ion model {model.id}: no charge for {name} atom type(s) {missing}"
+            )
+        charges = [spec.charges[t] for t in types]
+    else:  # GAFF2/AM1-BCC made integer (+1), then scaled to the A-site charge of the model
+        charges = [q * variant.a_charge for q in _integer_charges(params)]
+    total = sum(charges)
+    if abs(total - variant.a_charge) > 1e-6:
+        raise ForceFieldError(
+            f"ion model {model.id}: {name} carries {total:+.4f} e, the variant's A charge is "
+            f"{variant.a_charge:+.4f} e"
+        )
+    charges = [q + (variant.a_charge - total) / len(charges) for q in charges]  # exact
+    roles = {k: f"{name}:{t}" for k, t in enumerate(types)}
+    lj = {k: spec.lj[t] for k, t in enumerate(types) if t in spec.lj}
+    return params, charges, roles, lj, perm
+
 
 _PRMTOP_CACHE: dict[str, app.AmberPrmtopFile] = {}
 _TMP = Path(tempfile.gettempdir()) / "ligandlab-prmtop"
@@ -406,8 +519,10 @@ def _add_molecule(
     constraints: str | None,
     hydrogen_mass: float | None,
     resname: str,
+    lj: dict[int, tuple[float, float]] | None = None,
 ) -> None:
-    """Copy one molecule's prmtop system into ``system`` at the next particle index."""
+    """Copy one molecule's prmtop system into ``system`` at the next particle index;
+    ``lj`` replaces the prmtop's (sigma nm, epsilon kJ/mol) of the atoms it names."""
     prm = _prmtop(params)
     sub = _molecule_system(params, constraints, hydrogen_mass)
     off = system.getNumParticles()
@@ -438,9 +553,11 @@ def _add_molecule(
         elif isinstance(force, openmm.NonbondedForce):
             for i in range(force.getNumParticles()):
                 _, sig, eps = force.getParticleParameters(i)
-                nb.addParticle(charges[i], sig, eps)
                 s = sig.value_in_unit(unit.nanometer)
                 e = eps.value_in_unit(unit.kilojoule_per_mole)
+                if lj and i in lj:
+                    s, e = lj[i]
+                nb.addParticle(charges[i], s, e)
                 key = (round(s, 6), round(e, 6), roles.get(i, ""))
                 if key not in organic_types:
                     organic_types[key] = n_ion_types + len(organic_types)
@@ -463,35 +580,47 @@ def _add_ion_pairs(
     ion_types: list[str],
     organic_types: dict[tuple[float, float, str], int],
     ptype: list[int],
-    n_slab: int,
+    atomic_ions: list[int],
     cutoff: float,
 ) -> None:
-    """Tabulated LJ for ion-ion (model sigma, UFF epsilon) and ion-organic pairs."""
+    """The short-range ion terms as one tabulated CustomNonbondedForce: ion-ion pairs from
+    the model, ion-organic pairs from the model where it gives them (anchor sigma, or a full
+    pair for a molecular A cation's atom types) and Lorentz-Berthelot with UFF otherwise.
+    Buckingham terms are added to the expression only for models that use them."""
     n_types = len(ion_types) + len(organic_types)
-    sig = np.zeros((n_types, n_types))
-    eps = np.zeros((n_types, n_types))
+    tables = {k: np.zeros((n_types, n_types)) for k in ("sig", "eps", "A", "rho", "C")}
+    tables["rho"][:] = 1.0
+
+    def put(i: int, j: int, pair: Pair) -> None:
+        for k, v in (
+            ("sig", pair.sigma), ("eps", pair.epsilon), ("A", pair.A), ("rho", pair.rho),
+            ("C", pair.C),
+        ):  # fmt: skip
+            tables[k][i, j] = tables[k][j, i] = v
+
     for i, a in enumerate(ion_types):
         for j, b in enumerate(ion_types):
-            sig[i, j] = variant.pair_sigma(a, b)
-            eps[i, j] = model.epsilon(a, b)
+            put(i, j, model.ion_pair(variant, a, b))
     for (s_org, e_org, role), t in organic_types.items():
         for i, ion in enumerate(ion_types):
             s_ion, e_ion = model.uff[ion]
-            s = variant.anchors[role][ion] if role else 0.5 * (s_ion + s_org)
-            e = math.sqrt(e_ion * e_org)
-            sig[i, t] = sig[t, i] = s
-            eps[i, t] = eps[t, i] = e
-    force = openmm.CustomNonbondedForce(
-        "4*eps*((sig/r)^12-(sig/r)^6); sig=sigt(t1, t2); eps=epst(t1, t2)"
-    )
+            if frozenset((ion, role)) in variant.pairs:
+                put(i, t, variant.pairs[frozenset((ion, role))])
+                continue
+            s = variant.anchors[role][ion] if role in variant.anchors else 0.5 * (s_ion + s_org)
+            put(i, t, Pair(sigma=s, epsilon=math.sqrt(e_ion * e_org)))
+    buckingham = bool(np.any(tables["A"]) or np.any(tables["C"]))
+    expr = "4*eps*((sig/r)^12-(sig/r)^6)"
+    if buckingham:
+        expr += " + A*exp(-r/rho) - C/r^6; A=At(t1, t2); rho=rhot(t1, t2); C=Ct(t1, t2)"
+    force = openmm.CustomNonbondedForce(expr + "; sig=sigt(t1, t2); eps=epst(t1, t2)")
     force.addPerParticleParameter("t")
-    # Discrete2DFunction is indexed x + nx*y; the table is symmetric
-    force.addTabulatedFunction(
-        "sigt", openmm.Discrete2DFunction(n_types, n_types, sig.ravel().tolist())
-    )
-    force.addTabulatedFunction(
-        "epst", openmm.Discrete2DFunction(n_types, n_types, eps.ravel().tolist())
-    )
+    # Discrete2DFunction is indexed x + nx*y; the tables are symmetric
+    names = ("sig", "eps", "A", "rho", "C") if buckingham else ("sig", "eps")
+    for k in names:
+        force.addTabulatedFunction(
+            f"{k}t", openmm.Discrete2DFunction(n_types, n_types, tables[k].ravel().tolist())
+        )
     force.setNonbondedMethod(openmm.CustomNonbondedForce.CutoffPeriodic)
     force.setCutoffDistance(cutoff)
     for t in ptype:
@@ -500,8 +629,8 @@ def _add_ion_pairs(
     for i in range(nb.getNumExceptions()):
         a, b, *_ = nb.getExceptionParameters(i)
         force.addExclusion(a, b)
-    ions = set(range(n_slab))
-    organics = set(range(n_slab, len(ptype)))
+    ions = set(atomic_ions)
+    organics = set(range(len(ptype))) - ions
     force.addInteractionGroup(ions, ions)
     if organics:
         force.addInteractionGroup(ions, organics)

@@ -9,11 +9,12 @@ ions and specific ligand anchor atoms. Conventions, documented in docs/simulate.
   uses); anchor atoms the table lists use its sigma, with epsilon the geometric mean of the
   ion's UFF and the atom's GAFF2 value (Pascazio et al. combined UFF and CGenFF epsilon
   geometrically).
-- **Charges.** Models with scaled ion charges (Pascazio: q_Cs = 0.47-0.64 e) scale every
-  charged ligand group to +/- q_A: the group's formal charge of +/-1 becomes +/- q_A by
-  spreading the difference evenly over the group's atoms (its centre, binding atoms and the
-  hydrogens on them). A ligand that replaces an A+ or X- then carries exactly the charge of
-  the ion it replaces, so every interface built by ligand exchange stays exactly neutral.
+- **Charges.** Models with scaled ion charges (Pascazio: q_Cs = 0.47-0.64 e; MYP: MA +1.36,
+  X -1.13) scale every cationic ligand group to q_A and every anionic one to q_X: the
+  group's formal charge of +/-1 becomes that by spreading the difference evenly over the
+  group's atoms (its centre, binding atoms and the hydrogens on them). A ligand that
+  replaces an A+ or X- then carries exactly the charge of the ion it replaces, so every
+  interface built by ligand exchange stays exactly neutral.
   This is the convention the authors used when fitting their ligand columns.
 """
 
@@ -33,14 +34,58 @@ LIBRARY = Path(__file__).resolve().parents[3] / "library" / "forcefields"
 
 
 @dataclass(frozen=True)
+class Pair:
+    """One tabulated pair term: 12-6 LJ (sigma nm, epsilon kJ/mol) plus Buckingham
+    A exp(-r/rho) - C/r^6 (A kJ/mol, rho nm, C kJ mol^-1 nm^6); unused parts are zero."""
+
+    sigma: float = 0.0
+    epsilon: float = 0.0
+    A: float = 0.0
+    rho: float = 1.0
+    C: float = 0.0
+
+
+@dataclass(frozen=True)
 class IonVariant:
+    """One self-consistent parameter column. ``charges`` holds atomic ions and, for a
+    molecular A cation, its total charge (``MA: 1.36``). ``sigma`` (LJ models) gives ion-ion
+    sigma with UFF epsilon; ``pairs`` gives any pair in full, between ions or between an ion
+    and an atom type of a molecular ion (``"Pb-MA:N"``); ``anchors`` gives ion-anchor sigma."""
+
     name: str
     charges: dict[str, float]
     sigma: dict[frozenset[str], float]  # nm, ion-ion pairs
     anchors: dict[str, dict[str, float]] = field(default_factory=dict)  # role -> ion -> sigma
+    pairs: dict[frozenset[str], Pair] = field(default_factory=dict)
 
     def pair_sigma(self, a: str, b: str) -> float:
         return self.sigma[frozenset((a, b))]
+
+    @property
+    def a_charge(self) -> float:
+        """Charge of the A cation (atomic or molecular): the unit ligand groups scale to."""
+        a = [q for s, q in self.charges.items() if q > 0 and s != "Pb"]
+        return a[0] if a else 1.0
+
+    @property
+    def x_charge(self) -> float:
+        """Charge of the halide (negative): the unit anionic ligand groups scale to. Equal to
+        -a_charge in the Pascazio sets, not in MYP (MA +1.36, X -1.13)."""
+        x = [q for q in self.charges.values() if q < 0]
+        return x[0] if x else -1.0
+
+
+@dataclass(frozen=True)
+class MolecularIon:
+    """Parameters of a molecular A cation (MA, FA). Atom types: the heavy-atom element, or
+    H plus the element it is bonded to (``HN``, ``HC``). ``charges`` and ``lj`` (sigma nm,
+    epsilon kJ/mol) by type replace the GAFF2 values where given; bonded terms are GAFF2.
+    Without ``charges`` the GAFF2/AM1-BCC charges are scaled uniformly to the variant's
+    A-cation charge."""
+
+    smiles: str
+    charges: dict[str, float] = field(default_factory=dict)
+    lj: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,6 +101,7 @@ class IonModel:
     variants: dict[str, IonVariant]
     variant_for_group: dict[str, str]
     lattice: dict[str, Any]
+    molecular_ions: dict[str, MolecularIon] = field(default_factory=dict)
 
     @property
     def species(self) -> tuple[str, ...]:
@@ -73,6 +119,13 @@ class IonModel:
         """Ion-ion epsilon (kJ/mol): geometric mean of the UFF values."""
         return float((self.uff[a][1] * self.uff[b][1]) ** 0.5)
 
+    def ion_pair(self, variant: IonVariant, a: str, b: str) -> Pair:
+        """The pair term between atomic ions ``a`` and ``b`` under ``variant``."""
+        key = frozenset((a, b))
+        if key in variant.pairs:
+            return variant.pairs[key]
+        return Pair(sigma=variant.pair_sigma(a, b), epsilon=self.epsilon(a, b))
+
 
 def _load(path: Path) -> IonModel:
     try:
@@ -87,6 +140,10 @@ def _load(path: Path) -> IonModel:
                 anchors={
                     r: {k: float(x) for k, x in d.items()} for r, d in v.get("anchors", {}).items()
                 },
+                pairs={
+                    frozenset(k.split("-")): Pair(**{p: float(x) for p, x in d.items()})
+                    for k, d in v.get("pairs", {}).items()
+                },
             )
         return IonModel(
             id=raw["id"],
@@ -98,6 +155,14 @@ def _load(path: Path) -> IonModel:
             variants=variants,
             variant_for_group=dict(raw.get("variant_for_group", {})),
             lattice=dict(raw.get("lattice", {})),
+            molecular_ions={
+                k: MolecularIon(
+                    smiles=d["smiles"],
+                    charges={t: float(q) for t, q in d.get("charges", {}).items()},
+                    lj={t: (float(x[0]), float(x[1])) for t, x in d.get("lj", {}).items()},
+                )
+                for k, d in raw.get("molecular_ions", {}).items()
+            },
         )
     except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
         raise LibraryError(f"malformed ion model {path.name}: {exc}") from exc
