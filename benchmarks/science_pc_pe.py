@@ -26,7 +26,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from ligandlab.simulate import Protocol, binding, coverage
+from ligandlab.simulate import CoveragePoint, Protocol, binding, coverage
 
 
 def main() -> None:
@@ -37,6 +37,7 @@ def main() -> None:
     ap.add_argument(
         "--binding-ps", type=float, default=None, help="production of the single-ligand runs"
     )
+    ap.add_argument("--skip-binding", action="store_true", help="coverage runs only")
     ap.add_argument("--size", type=int, default=4)
     ap.add_argument("--platform", default=None)
     ap.add_argument("--out", default="results/science-pc-pe")
@@ -51,6 +52,7 @@ def main() -> None:
         "protocol": asdict(proto),
     }
     print(f"{args.material} {args.size}x{args.size}, {args.solvent}, {proto}")
+    maps: dict[str, list[CoveragePoint]] = {}
     for name in ("C5-PEA", "C5-PC"):
         t0 = time.perf_counter()
         (pt,) = coverage(
@@ -67,11 +69,23 @@ def main() -> None:
         wall = time.perf_counter() - t0
         print(
             f"coverage 100 % {name}: {pt.n_ligands} ligands, integrity {pt.integrity:.3f}, "
+            f"rupture at {pt.rupture_ps} ps, first desorption at {pt.first_desorption_ps} ps, "
             f"desorbed ligands {pt.desorbed}, desorbed ions {pt.desorbed_ions}, "
             f"ruptured {pt.ruptured}, BM3 fraction {pt.bm3_fraction:.3f} ({wall:.0f} s)",
             flush=True,
         )
         summary[f"coverage {name}"] = {**asdict(pt), "wall_s": round(wall, 1)}
+        maps[name] = [pt]
+    from ligandlab.simulate.plots import plot_coverage, plot_dn_dp, plot_modes
+
+    png = plot_coverage(
+        maps, out / "coverage-pc-pe.png", title=f"PE vs PC, 100 % coverage, {args.material}"
+    )
+    print(f"coverage plot: {png}")
+    if args.skip_binding:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+        return
     single = replace(proto, production_ps=args.binding_ps or args.production_ps)
     summary["binding protocol"] = asdict(single)
     for name in ("C5-PEA", "C5-PC"):
@@ -90,6 +104,8 @@ def main() -> None:
         pops = res.mean_populations(last=0.5)
         print(f"single {name}: populations (second half) {pops} ({wall:.0f} s)", flush=True)
         summary[f"binding {name}"] = {"populations": pops, "wall_s": round(wall, 1)}
+        plot_modes(res.run, out / f"modes-{name}.png", title=f"single {name} on {args.material}")
+        plot_dn_dp(res.run, out / f"dndp-{name}.png", title=f"single {name} on {args.material}")
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
     print(f"summary: {out / 'summary.json'}")

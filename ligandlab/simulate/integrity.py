@@ -60,16 +60,39 @@ def surface_integrity(md: MDSystem, positions_nm: np.ndarray, box_nm: np.ndarray
 
 def integrity_series(md: MDSystem, directory: str | Path) -> np.ndarray:
     """Surface integrity in every production frame of a run directory (``trajectory.dcd``)."""
-    from mdtraj.formats import DCDTrajectoryFile
-
     path = Path(directory) / "trajectory.dcd"
-    if not path.exists():
-        return np.zeros(0)
-    with DCDTrajectoryFile(str(path)) as fh:
-        xyz, lengths, _ = fh.read()
     return np.array(
-        [surface_integrity(md, x / 10.0, box / 10.0) for x, box in zip(xyz, lengths, strict=True)]
+        [surface_integrity(md, x, box) for x, box in read_dcd(path, md.system.getNumParticles())]
     )
+
+
+def read_dcd(path: Path, n_atoms: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(positions nm, box lengths nm) of every frame of a DCD that ``run`` wrote.
+
+    Our own reader because OpenMM has none and mdtraj's C reader prints to stdout on every
+    open; the layout is OpenMM's fixed one (see ``run._dcd_frame_bytes``): per frame a
+    unit-cell record of six doubles (a, gamma, b, beta, alpha, c in A) and x, y, z records
+    of float32 (A), each record framed by two 4-byte length markers.
+    """
+    from ligandlab.simulate.run import _DCD_HEADER, _dcd_frame_bytes
+
+    if not path.exists():
+        return []
+    raw = path.read_bytes()
+    size = _dcd_frame_bytes(n_atoms)
+    frames = []
+    for k in range((len(raw) - _DCD_HEADER) // size):
+        start = _DCD_HEADER + k * size
+        cell = np.frombuffer(raw, dtype="<f8", count=6, offset=start + 4)
+        xyz = [
+            np.frombuffer(
+                raw, dtype="<f4", count=n_atoms, offset=start + 56 + c * (8 + 4 * n_atoms) + 4
+            )
+            for c in range(3)
+        ]
+        box = np.array([cell[0], cell[2], cell[5]]) / 10.0
+        frames.append((np.stack(xyz, axis=1).astype(float) / 10.0, box))
+    return frames
 
 
 def first_below(series: np.ndarray | list[float], threshold: float) -> int | None:
