@@ -188,8 +188,8 @@ def test_element_without_gaff_parameters_is_named() -> None:
 
 
 def test_material_without_ion_model_is_refused() -> None:
-    slab = ll.build_slab("FAPbI3", size=(3, 3), layers=3)
-    with pytest.raises(UnknownIonModelError, match="FAPbI3"):
+    slab = ll.build_slab("MAPbCl3", size=(3, 3), layers=3)
+    with pytest.raises(UnknownIonModelError, match="MAPbCl3"):
         sim.build_system(slab.bare(), solvent=None)
 
 
