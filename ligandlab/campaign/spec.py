@@ -202,7 +202,8 @@ class Funnel(BaseModel):
     protocol: str = Field(
         default="short",
         description=(
-            "simulation protocol: `test`, `short`, `quick`, `standard` (`ll.simulate.PROTOCOLS`)"
+            "simulation protocol: `test`, `short`, `quick`, `standard`, `remd` "
+            "(`ll.simulate.PROTOCOLS`)"
         ),
     )
     tail_carbons: int = Field(
