@@ -43,9 +43,15 @@ def _bonds(md: MDSystem, box_nm: np.ndarray) -> list[tuple[int, list[int]]]:
     ]
 
 
-def surface_integrity(md: MDSystem, positions_nm: np.ndarray, box_nm: np.ndarray) -> float:
-    """Fraction of top-face Pb whose starting X neighbours are all still within 1.25 a/2."""
-    bonds = _bonds(md, md.box_nm)
+def surface_integrity(
+    md: MDSystem,
+    positions_nm: np.ndarray,
+    box_nm: np.ndarray,
+    bonds: list[tuple[int, list[int]]] | None = None,
+) -> float:
+    """Fraction of top-face Pb whose starting X neighbours are all still within 1.25 a/2
+    (``bonds``: the starting neighbour lists, when the caller already has them)."""
+    bonds = _bonds(md, md.box_nm) if bonds is None else bonds
     if not bonds:
         return float("nan")
     limit = NEIGHBOUR_STRETCH * md.lattice_nm / 2.0
@@ -61,8 +67,12 @@ def surface_integrity(md: MDSystem, positions_nm: np.ndarray, box_nm: np.ndarray
 def integrity_series(md: MDSystem, directory: str | Path) -> np.ndarray:
     """Surface integrity in every production frame of a run directory (``trajectory.dcd``)."""
     path = Path(directory) / "trajectory.dcd"
+    bonds = _bonds(md, md.box_nm)  # once, not per frame
     return np.array(
-        [surface_integrity(md, x, box) for x, box in read_dcd(path, md.system.getNumParticles())]
+        [
+            surface_integrity(md, x, box, bonds)
+            for x, box in read_dcd(path, md.system.getNumParticles())
+        ]
     )
 
 
