@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from pathlib import Path
 
 
 class LigandLabError(Exception):
@@ -120,3 +121,16 @@ class PlatformError(LigandLabError, RuntimeError):
 
 class SimulationError(LigandLabError, RuntimeError):
     """A simulation that blew up (NaN or infinite energy) or cannot resume."""
+
+
+def writable_directory(directory: Path, label: str) -> Path:
+    """Create ``directory`` and prove it writable before any work goes there; otherwise raise
+    :class:`OutputError` "cannot write <label>: <reason>"."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot write {label}: {exc.strerror or exc}") from exc
+    return directory

@@ -105,3 +105,14 @@ def test_console_script_exit_code(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: unknown tail 'nope'")
+
+
+def test_unwritable_run_or_report_directory_is_one_clear_error(tmp_path: Path) -> None:
+    from ligandlab.errors import OutputError, writable_directory
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(OutputError, match=r"cannot write the run directory .*file/run"):
+        writable_directory(blocker / "run", f"the run directory {blocker / 'run'}")
+    ok = writable_directory(tmp_path / "a" / "b", "x")
+    assert ok.is_dir() and not any(ok.iterdir())  # the probe file is gone

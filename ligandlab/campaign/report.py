@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ligandlab.errors import OutputError
+from ligandlab.errors import writable_directory
 
 if TYPE_CHECKING:
     from ligandlab.campaign.results import CampaignResult
@@ -148,13 +148,7 @@ def write_report(result: CampaignResult, directory: Path, top: int = 25) -> Path
 
     from ligandlab.campaign.results import _bonus
 
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        probe = directory / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise OutputError(f"cannot write the report to {directory}: {exc.strerror or exc}") from exc
+    writable_directory(directory, f"the report to {directory}")
     df = result.table
     names = result.scorers
     ok = df[df["failed"] == ""]

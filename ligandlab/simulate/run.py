@@ -33,7 +33,7 @@ import numpy as np
 import openmm
 from openmm import app, unit
 
-from ligandlab.errors import LigandLabError, OutputError, SimulationError
+from ligandlab.errors import LigandLabError, SimulationError, writable_directory
 from ligandlab.simulate.analysis import ModeCutoffs, classify, heights
 from ligandlab.simulate.platforms import choose_platform
 from ligandlab.simulate.system import MDSystem
@@ -177,14 +177,7 @@ def run(
 ) -> RunResult:
     """Run ``protocol`` on ``md`` in ``directory``, resuming what is already there."""
     proto = replace(Protocol.get(protocol), **overrides) if overrides else Protocol.get(protocol)
-    out = Path(directory)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise OutputError(f"cannot write the run directory {out}: {exc}") from exc
+    out = writable_directory(Path(directory), f"the run directory {directory}")
     plat = choose_platform(platform)
     progress_path = out / "progress.json"
     progress: dict[str, Any] = (
