@@ -6,6 +6,7 @@ Every ``LigandLabError`` is printed as one line on stderr and the command exits 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -25,7 +26,17 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Design and screen surface ligands for metal-halide nanocrystals.",
 )
-console = Console()
+
+
+def _console() -> Console:
+    """Rich console for tables. Piped or logged output (no terminal, no ``COLUMNS``) gets 160
+    columns; Rich would otherwise squeeze every table into 80."""
+    if Console().is_terminal or "COLUMNS" in os.environ:
+        return Console()
+    return Console(width=160)
+
+
+console = _console()
 
 
 class LibraryKind(StrEnum):

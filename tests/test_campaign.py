@@ -313,3 +313,23 @@ def test_funnel_simulation_report_and_cli(
     assert st["fast done"] == 3 and st["pending"] == 0 and len(st["runs"]) == 2
     cli_main(["campaign", "export", str(tmp_path / "out"), "--format", "parquet"])
     assert len(pd.read_parquet(tmp_path / "out" / "results.parquet")) == 3
+
+
+def test_local_workers_share_the_cores_between_openmm_contexts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ligandlab.campaign.executors import LocalExecutor, threads_per_worker
+
+    monkeypatch.delenv("OPENMM_CPU_THREADS", raising=False)
+    cores = len(os.sched_getaffinity(0))
+    assert threads_per_worker(2) == str(max(1, cores // 2))
+    assert threads_per_worker(10 * cores) == "1"
+    pool = LocalExecutor(2)
+    try:
+        seen = [r for _, r, _ in pool.map_unordered(os.getenv, ["OPENMM_CPU_THREADS"] * 2)]
+    finally:
+        pool.close()
+    assert seen == [threads_per_worker(2)] * 2
+    assert "OPENMM_CPU_THREADS" not in os.environ  # the parent is left alone
+    monkeypatch.setenv("OPENMM_CPU_THREADS", "3")
+    assert threads_per_worker(2) == "3"  # the user's setting wins

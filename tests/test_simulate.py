@@ -241,6 +241,9 @@ def test_coverage_map_reports_integrity_per_coverage(tmp_path: Path) -> None:
         assert p.integrity_series == (1.0,) * 10 and p.desorbed_series == (0,) * 10
         assert p.rupture_ps is None and p.first_desorption_ps is None and p.frame_ps == 0.1
         assert "integrity_series" not in p.summary() and p.summary()["n_ligands"] == p.n_ligands
+        heights = sim.load_run(p.directory).h_n[5:]  # second half of the 10 frames
+        assert p.h_n_nm == pytest.approx(float(np.mean(heights)), abs=1e-4)
+        assert abs(p.h_n_nm) < 0.3 and abs(p.h_p_nm) < 0.4  # BM3 start, still near the plane
     png = sim.plot_coverage({LIGAND: points}, tmp_path / "map.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(LigandLabError, match="coverage"):
@@ -344,3 +347,21 @@ def test_molecular_ion_without_model_is_named() -> None:
     slab = ll.build_slab("MAPbBr3", size=(3, 3), layers=3)
     with pytest.raises(ForceFieldError, match="molecular ion MA"):
         sim.build_system(slab.bare(), solvent=None, ion_model="pascazio2022-cspbbr3")
+
+
+def test_cpu_thread_count_is_passed_to_each_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    import openmm
+
+    from ligandlab.simulate.platforms import platform_properties
+
+    cpu = openmm.Platform.getPlatformByName("CPU")
+    monkeypatch.delenv("OPENMM_CPU_THREADS", raising=False)
+    assert platform_properties(cpu) == {}
+    monkeypatch.setenv("OPENMM_CPU_THREADS", "1")
+    props = platform_properties(cpu)
+    assert props == {"Threads": "1"}
+    assert platform_properties(openmm.Platform.getPlatformByName("Reference")) == {}
+    system = openmm.System()
+    system.addParticle(1.0)
+    context = openmm.Context(system, openmm.VerletIntegrator(0.001), cpu, props)
+    assert cpu.getPropertyValue(context, "Threads") == "1"

@@ -11,12 +11,29 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from ligandlab.errors import LigandLabError
 
 Yielded = tuple[int, Any, BaseException | None]
+
+
+def threads_per_worker(workers: int) -> str:
+    """OpenMM CPU threads for each of ``workers`` local processes: the cores shared out
+    (``OPENMM_CPU_THREADS`` wins if the user set it). Without this every worker's CPU
+    context starts one thread per core and the workers fight over the cores."""
+    user = os.environ.get("OPENMM_CPU_THREADS")
+    if user:
+        return user
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return str(max(1, (cores or 1) // max(1, workers)))
+
+
+def _set_threads(threads: str) -> None:
+    """Worker initializer; read per context by ``simulate.platforms.platform_properties``."""
+    os.environ["OPENMM_CPU_THREADS"] = threads
 
 
 class Executor(Protocol):
@@ -54,7 +71,9 @@ class LocalExecutor:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool = cf.ProcessPoolExecutor(max_workers=workers)
+        self._pool = cf.ProcessPoolExecutor(
+            max_workers=workers, initializer=_set_threads, initargs=(threads_per_worker(workers),)
+        )
 
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Yielded]:
         futures = {self._pool.submit(fn, t): i for i, t in enumerate(tasks)}
@@ -91,6 +110,7 @@ class DaskExecutor:
                     processes=True,
                     dashboard_address=None,
                     silence_logs=logging.ERROR,
+                    env={"OPENMM_CPU_THREADS": threads_per_worker(workers)},
                 )
                 self._client = Client(self._cluster)
             else:

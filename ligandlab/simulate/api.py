@@ -154,6 +154,10 @@ class CoveragePoint:
     # which a ligand was first unbound; None if never
     rupture_ps: float | None = None
     first_desorption_ps: float | None = None
+    # mean height (nm) of the ligands' cationic N and anionic P above the surface plane over
+    # the second half of production: whether the cations stay in the A-site pockets
+    h_n_nm: float = float("nan")
+    h_p_nm: float = float("nan")
 
     def summary(self) -> dict[str, object]:
         """The scalar fields (no per-frame series), for tables."""
@@ -212,6 +216,7 @@ def coverage(
         n_slab = md.n_slab
         lifted = np.abs(pos[:n_slab, 2] - md.positions[:n_slab, 2]) > 1.0
         pops = populations(res.modes)
+        h_n, h_p = _late_mean(res.h_n), _late_mean(res.h_p)
         out.append(
             CoveragePoint(
                 coverage=cov,
@@ -227,9 +232,18 @@ def coverage(
                 desorbed_series=tuple(unbound),
                 rupture_ps=None if rupture is None else (rupture + 1) * frame_ps,
                 first_desorption_ps=None if desorbed_at is None else (desorbed_at + 1) * frame_ps,
+                h_n_nm=h_n,
+                h_p_nm=h_p,
             )
         )
     return out
+
+
+def _late_mean(heights: np.ndarray) -> float:
+    """Mean over ligands and the second half of the frames (NaN where there is none)."""
+    late = np.asarray(heights, dtype=float)[len(heights) // 2 :]
+    late = late[np.isfinite(late)]
+    return round(float(late.mean()), 4) if late.size else float("nan")
 
 
 __all__ = ["MODES", "BindingResult", "CoveragePoint", "binding", "coverage", "surface_integrity"]

@@ -21,7 +21,7 @@ from ligandlab.errors import LigandLabError
 from ligandlab.materials.material import Material
 from ligandlab.materials.slab import _molecule_template
 from ligandlab.simulate.forcefield.ions import ion_model_for
-from ligandlab.simulate.platforms import choose_platform
+from ligandlab.simulate.platforms import choose_platform, platform_properties
 from ligandlab.simulate.system import _add_ion_pairs, _add_molecule, _molecular_ion
 
 
@@ -129,7 +129,8 @@ def bulk_lattice(
         temperature_k * unit.kelvin, 1.0 / unit.picosecond, 2.0 * unit.femtoseconds
     )
     integ.setRandomNumberSeed(seed)
-    ctx = openmm.Context(system, integ, choose_platform(platform))
+    plat = choose_platform(platform)
+    ctx = openmm.Context(system, integ, plat, platform_properties(plat))
     ctx.setPositions(np.array(xyz))
     ctx.setVelocitiesToTemperature(temperature_k * unit.kelvin, seed)
     openmm.LocalEnergyMinimizer.minimize(ctx, 10.0, 200)

@@ -1,4 +1,4 @@
-"""OpenMM platform choice: CUDA, then OpenCL, then CPU, unless one is forced."""
+"""OpenMM platform choice: CUDA, then OpenCL, then CPU, unless one is forced; CPU threads."""
 
 from __future__ import annotations
 
@@ -46,3 +46,17 @@ def choose_platform(force: str | None = None) -> openmm.Platform:
         if name in names and _works(name):
             return openmm.Platform.getPlatformByName(name)
     return openmm.Platform.getPlatformByName("Reference")
+
+
+def platform_properties(platform: openmm.Platform) -> dict[str, str]:
+    """Context properties for ``platform``: on the CPU, ``Threads`` from ``OPENMM_CPU_THREADS``.
+
+    OpenMM reads that variable only once, when the library loads. Campaign workers set it
+    after a fork (``ligandlab.campaign.executors``) so that several workers share the cores
+    instead of each starting one thread per core; passing it per context makes that work
+    whatever was imported first.
+    """
+    threads = os.environ.get("OPENMM_CPU_THREADS", "").strip()
+    if platform.getName() == "CPU" and threads.isdigit() and int(threads) > 0:
+        return {"Threads": threads}
+    return {}

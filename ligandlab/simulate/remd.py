@@ -27,6 +27,7 @@ import openmm
 from openmm import unit
 
 from ligandlab.errors import SimulationError
+from ligandlab.simulate.platforms import platform_properties
 
 STORE = "remd.nc"
 
@@ -87,7 +88,12 @@ def replica_exchange(
         for f in system.getForces()
     ):
         raise SimulationError("replica exchange runs at constant volume: remove the barostat")
-    contexts = cache.ContextCache(capacity=None, time_to_live=None, platform=platform)
+    contexts = cache.ContextCache(
+        capacity=None,
+        time_to_live=None,
+        platform=platform,
+        platform_properties=platform_properties(platform) or None,
+    )
     if store.exists():
         reporter = multistate.MultiStateReporter(str(store), open_mode="a", checkpoint_interval=1)
         with contextlib.redirect_stdout(io.StringIO()):  # it prints citations

@@ -35,7 +35,7 @@ from openmm import app, unit
 
 from ligandlab.errors import LigandLabError, SimulationError, writable_directory
 from ligandlab.simulate.analysis import ModeCutoffs, classify, heights
-from ligandlab.simulate.platforms import choose_platform
+from ligandlab.simulate.platforms import choose_platform, platform_properties
 from ligandlab.simulate.system import MDSystem
 
 
@@ -207,7 +207,7 @@ def run(
         proto.temperature_k, proto.friction_per_ps, proto.timestep_fs * 0.001
     )
     integrator.setRandomNumberSeed(seed + 1)
-    sim = app.Simulation(md.topology, system, integrator, plat)
+    sim = app.Simulation(md.topology, system, integrator, plat, platform_properties(plat))
     state_path = out / "state.xml"
     resuming = state_path.exists() and progress["stages"]
     if resuming:
