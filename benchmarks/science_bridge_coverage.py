@@ -105,7 +105,9 @@ def main() -> None:
     p.add_argument("--out", default=None, help="folder for the runs (default: a temporary one)")
     args = p.parse_args()
     solvent = None if args.solvent.lower() == "none" else args.solvent
-    os.environ.setdefault("OPENMM_CPU_THREADS", str(max(1, (os.cpu_count() or 1) // args.workers)))
+    from ligandlab.campaign.executors import threads_per_worker
+
+    os.environ["OPENMM_CPU_THREADS"] = threads_per_worker(args.workers)
     root = args.out or tempfile.mkdtemp(prefix="ligandlab-bridge-coverage-")
     full = args.size**2
     jobs = [
