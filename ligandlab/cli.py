@@ -345,12 +345,18 @@ def rank_cmd(
     weight: Annotated[
         list[str] | None, typer.Option(help="scorer=weight, e.g. pi_stacking=0.5")
     ] = None,
+    facet: Annotated[str, typer.Option(help="100, 110 or 111")] = "100",
+    termination: Annotated[Termination, typer.Option(help="surface layer")] = Termination.AX,
     top: Annotated[int, typer.Option(help="rows to show")] = 20,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="write the whole table: .csv or .json"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Rank ligands on materials (and in solvents) with every fast scorer."""
     from ligandlab.chem import enumerate_ligands
-    from ligandlab.errors import WeightError
+    from ligandlab.errors import OutputError, WeightError
     from ligandlab.scoring import rank
 
     items: list[object] = list(smiles or [])
@@ -373,17 +379,38 @@ def rank_cmd(
                 weights[name] = float(val)
             except ValueError as exc:
                 raise WeightError(f"weight {w!r} is not scorer=number") from exc
-    df = rank(items, material=material, solvent=solvent, weights=weights)
+    suffix = output.suffix.lower() if output is not None else ""
+    if output is not None:  # fail before the ranking, not after it
+        if suffix not in (".csv", ".json"):
+            raise OutputError(f"cannot write {output}: use a .csv or .json file name")
+        if not output.parent.is_dir():
+            raise OutputError(f"cannot write {output}: directory {output.parent} does not exist")
+    df = rank(
+        items,
+        material=material,
+        solvent=solvent,
+        facet=facet,
+        termination=termination.value,
+        weights=weights,
+    )
     if as_json:
         typer.echo(df.head(top).to_json(orient="records"))
-        return
-    drop = {"smiles"} | {c for c in ("material", "solvent") if df[c].nunique() <= 1}
-    cols = [c for c in df.columns if c not in drop]
-    rows: list[dict[str, object]] = [
-        {str(c): (f"{v:.3f}" if isinstance(v, float) else v) for c, v in row.items()}
-        for row in df[cols].head(top).to_dict(orient="records")
-    ]
-    _print_rows(rows, f"ranking ({len(df)} candidates)", False)
+    else:
+        drop = {"smiles"} | {c for c in ("material", "solvent") if df[c].nunique() <= 1}
+        cols = [c for c in df.columns if c not in drop]
+        rows: list[dict[str, object]] = [
+            {str(c): (f"{v:.3f}" if isinstance(v, float) else v) for c, v in row.items()}
+            for row in df[cols].head(top).to_dict(orient="records")
+        ]
+        _print_rows(rows, f"ranking ({len(df)} candidates)", False)
+    if output is not None:  # after the table is shown, so a failed write loses nothing
+        try:
+            if suffix == ".csv":
+                df.to_csv(output, index=False)
+            else:
+                df.to_json(output, orient="records", indent=1)
+        except OSError as exc:
+            raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 simulate_app = typer.Typer(help="OpenMM simulations: binding modes and coverage maps.")
@@ -597,13 +624,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            typer.echo(f"error: {exc.format_message()}", err=True)
+    except Exception as exc:
+        if isinstance(exc, _usage_errors()):
+            typer.echo(f"error: {exc.format_message()}", err=True)  # type: ignore[attr-defined]
             sys.exit(2)
         raise
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Usage-error classes (unknown option, bad value): click's, and those of the click copy
+    that newer typer releases vendor, which do not derive from click's."""
+    import click
+
+    return (
+        click.ClickException,
+        *(getattr(typer, n) for n in ("TyperException",) if hasattr(typer, n)),
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import ligandlab as ll
@@ -177,10 +178,40 @@ def test_cli_rank_and_plugins(tmp_path, capsys) -> None:  # type: ignore[no-unty
         (["rank", "--smiles", "C5-PEA", "--weight", "nope=1"], "unknown scorer"),
         (["rank", "--smiles", "C5-PEA", "--material", "CsPbBr4"], "closest"),
         (["rank"], "give --smiles"),
+        (["rank", "--smiles", "C5-PEA", "--bogus"], "No such option: --bogus"),
+        (["rank", "--smiles", "C5-PEA", "--top", "x"], "'--top'"),
+        (["rank", "--smiles", "C5-PEA", "-o", str(tmp_path / "t.xlsx")], ".csv or .json"),
+        (["rank", "--smiles", "C5-PEA", "-o", str(tmp_path / "no" / "t.csv")], "cannot write"),
     ]:
         with pytest.raises(SystemExit) as exc:
             main(argv)
-        assert exc.value.code == 2 and msg in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and msg in err and err.count("\n") == 1  # one line
+
+
+def test_cli_rank_writes_the_whole_table_for_a_facet(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "rank.csv"
+    ligs = ["C5-PEA", "C5-PPA", "CCCCCCCC[NH3+]"]
+    main(
+        [
+            "rank",
+            *[x for s in ligs for x in ("--smiles", s)],
+            "--facet",
+            "110",
+            "--top",
+            "1",
+            "-o",
+            str(out),
+        ]
+    )
+    df = pd.read_csv(out)
+    assert len(df) == 3 and list(df["total"]) == sorted(df["total"], reverse=True)
+    # the CLI ranks on the facet it is given, exactly as the Python API does
+    api = ll.rank(ligs, material="CsPbBr3", facet="110")
+    assert np.allclose(df["fit_geometry"], api["fit_geometry"])
+    assert not np.allclose(df["fit_geometry"], ll.rank(ligs, material="CsPbBr3")["fit_geometry"])
+    main(["rank", "--smiles", "C5-PEA", "-o", str(tmp_path / "rank.json")])
+    assert json.loads((tmp_path / "rank.json").read_text())[0]["name"] == "C5-PEA"
 
 
 def test_external_plugin_installs_ranks_and_uninstalls(tmp_path) -> None:  # type: ignore[no-untyped-def]
