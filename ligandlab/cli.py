@@ -633,13 +633,18 @@ def main(argv: list[str] | None = None) -> None:
 
 def _usage_errors() -> tuple[type[Exception], ...]:
     """Usage-error classes (unknown option, bad value): click's, and those of the click copy
-    that newer typer releases vendor, which do not derive from click's."""
-    import click
-
-    return (
-        click.ClickException,
-        *(getattr(typer, n) for n in ("TyperException",) if hasattr(typer, n)),
-    )
+    that newer typer releases vendor, which do not derive from click's (and may come
+    without click installed)."""
+    errors: list[type[Exception]] = []
+    if hasattr(typer, "TyperException"):
+        errors.append(typer.TyperException)
+    try:
+        import click
+    except ImportError:
+        pass
+    else:
+        errors.append(click.ClickException)
+    return tuple(errors)
 
 
 if __name__ == "__main__":
