@@ -505,6 +505,8 @@ def campaign_run_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Run (or resume) a campaign; prints the top of the ranking and where the report is."""
+    import pandas as pd
+
     from ligandlab.campaign import Campaign
 
     camp = Campaign.from_yaml(file)
@@ -517,6 +519,11 @@ def campaign_run_cmd(
         typer.echo(json.dumps(rec, default=str))
         return
     _print_table(table, result.scorers, top, f"{result.name}: top {top} of {len(table)}")
+    if table["material"].nunique() > 1:
+        from ligandlab.campaign.report import best_per_material
+
+        firsts = [rows.head(1) for rows in best_per_material(table, n=1).values()]
+        _print_table(pd.concat(firsts), result.scorers, len(firsts), "best on each material")
     console.print(f"results: {result.directory / 'campaign.sqlite'}")
     if page is not None:
         console.print(f"report: {page}")

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 import ligandlab as ll
 from ligandlab.campaign import CampaignResult, SpecError, Store
+from ligandlab.campaign.report import best_per_material
 from ligandlab.campaign.store import Outcome
 from ligandlab.cli import main as cli_main
 
@@ -244,6 +246,32 @@ def test_table_totals_match_rank_and_exports(tmp_path: Path) -> None:
     assert len(pd.read_csv(csv)) == len(pd.read_parquet(pq)) == len(t)
     with pytest.raises(ll.errors.OutputError, match="unsupported export format"):
         res.export(tmp_path / "t.xlsx")
+
+    # the report adds the best ligands of each material, each ligand once (its best solvent)
+    best = best_per_material(t, n=3)
+    assert list(best) == list(t["material"].unique())
+    for material, rows in best.items():
+        mine = t[t["material"] == material]
+        assert (rows["material"] == material).all() and rows["smiles"].is_unique
+        assert (
+            list(rows["total"]) == sorted(mine.groupby("smiles")["total"].max(), reverse=True)[:3]
+        )
+    parser = _Imgs()
+    parser.feed(res.report(tmp_path / "report").read_text())
+    assert parser.tables == 3  # the ranking, then one table per material
+
+
+def test_cli_run_shows_the_best_on_each_material(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "c.yaml"
+    spec.write_text(yaml.safe_dump({**SMALL, "output": str(tmp_path / "c"), "workers": 1}))
+    cli_main(["campaign", "run", str(spec), "--no-report", "--top", "1"])
+    out = capsys.readouterr().out
+    table = CampaignResult(tmp_path / "c").table
+    best = out[out.index("best on each material") :]
+    for material, rows in best_per_material(table, n=1).items():
+        assert material in best and str(rows["name"].iloc[0]) in best
 
 
 class _Imgs(HTMLParser):

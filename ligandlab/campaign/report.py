@@ -178,6 +178,10 @@ def write_report(result: CampaignResult, directory: Path, top: int = 25) -> Path
     if df["solvent"].isna().all():
         cols.remove("solvent")
     shown = df.head(top)
+    per_material = [
+        {"material": html.escape(str(m)), "table": _html_table(best[cols])}
+        for m, best in best_per_material(ok if len(ok) else df).items()
+    ]
     page = (
         Environment(autoescape=False)
         .from_string(TEMPLATE.read_text())
@@ -198,6 +202,7 @@ def write_report(result: CampaignResult, directory: Path, top: int = 25) -> Path
             n=len(df),
             n_failed=int((df["failed"] != "").sum()),
             table=_html_table(shown[cols]),
+            per_material=per_material if len(per_material) > 1 else [],
             figs=figs,
             pareto_caption=html.escape(pareto_caption),
             structures=structures,
@@ -207,6 +212,15 @@ def write_report(result: CampaignResult, directory: Path, top: int = 25) -> Path
     out = directory / "index.html"
     out.write_text(page)
     return out
+
+
+def best_per_material(df: pd.DataFrame, n: int = 5) -> dict[str, pd.DataFrame]:
+    """The ``n`` best ligands on each material, each in its best solvent (``df`` sorted best
+    first). A campaign over several materials is usually read one crystal at a time, and the
+    overall top rows can all belong to one of them."""
+    return {
+        str(m): g.drop_duplicates("smiles").head(n) for m, g in df.groupby("material", sort=False)
+    }
 
 
 def _simulations(df: pd.DataFrame, directory: Path) -> list[dict[str, Any]]:
