@@ -356,6 +356,7 @@ def rank_cmd(
 ) -> None:
     """Rank ligands on materials (and in solvents) with every fast scorer."""
     from ligandlab.chem import enumerate_ligands
+    from ligandlab.chem.io import check_writable
     from ligandlab.errors import OutputError, WeightError
     from ligandlab.scoring import rank
 
@@ -383,8 +384,7 @@ def rank_cmd(
     if output is not None:  # fail before the ranking, not after it
         if suffix not in (".csv", ".json"):
             raise OutputError(f"cannot write {output}: use a .csv or .json file name")
-        if not output.parent.is_dir():
-            raise OutputError(f"cannot write {output}: directory {output.parent} does not exist")
+        check_writable(output)
     df = rank(
         items,
         material=material,

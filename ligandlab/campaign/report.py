@@ -178,9 +178,10 @@ def write_report(result: CampaignResult, directory: Path, top: int = 25) -> Path
     if df["solvent"].isna().all():
         cols.remove("solvent")
     shown = df.head(top)
+    groups = best_per_material(ok if len(ok) else df) if df["material"].nunique() > 1 else {}
     per_material = [
         {"material": html.escape(str(m)), "table": _html_table(best[cols])}
-        for m, best in best_per_material(ok if len(ok) else df).items()
+        for m, best in groups.items()
     ]
     page = (
         Environment(autoescape=False)
@@ -202,7 +203,7 @@ def write_report(result: CampaignResult, directory: Path, top: int = 25) -> Path
             n=len(df),
             n_failed=int((df["failed"] != "").sum()),
             table=_html_table(shown[cols]),
-            per_material=per_material if len(per_material) > 1 else [],
+            per_material=per_material,
             figs=figs,
             pareto_caption=html.escape(pareto_caption),
             structures=structures,

@@ -29,7 +29,7 @@ def write_ligands(ligands: Sequence[Ligand], path: str | Path, n_conformers: int
         raise OutputError(
             f"unsupported output format {path.suffix!r}; use one of {', '.join(sorted(FORMATS))}"
         )
-    _check_writable(path)
+    check_writable(path)
     if fmt == "smi":
         text = "".join(f"{lig.smiles} {lig.name}\n" for lig in ligands)
     else:
@@ -57,7 +57,8 @@ def write_ligands(ligands: Sequence[Ligand], path: str | Path, n_conformers: int
     return path
 
 
-def _check_writable(path: Path) -> None:
+def check_writable(path: Path) -> None:
+    """Raise ``OutputError`` before any work when ``path`` cannot be a file to write."""
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
         raise OutputError(f"cannot write {path}: directory {parent} does not exist")
