@@ -12,9 +12,12 @@ built slab (SCIENCE.md section 4):
   match the A-to-X distance, target d* = sqrt(d_AX^2 + h^2). The fraction of the ensemble
   near d* (Gaussian, sigma) is P; -RT ln P is the conformational free energy ("strain")
   to hold the binding span.
-- **One group only.** A cation-only or anion-only ligand fills half an A-X pair (BM2 or BM2'):
-  it gets half the credit of a matched zwitterion. A chelating anion adds credit for how
-  often its O...donor bite matches one Pb (2.6 A, estimate).
+- **Halves of an A-X pair.** Each charged group fills half an A-X pair. A cation-only ligand
+  (BM2) scores 0.5 x pocket term; an anion-only one (BM2') scores 0.5. A zwitterion scores
+  pocket term x (0.5 + 0.5 x span fit): its ammonium always binds as in BM2, and its anion
+  adds the other half as far as the span puts it on the X site (BM3). So a zwitterion never
+  scores below the same cation alone. A chelating anion adds credit for how often its
+  O...donor bite matches one Pb (2.6 A, estimate).
 
 Limits: rigid-site geometry, no surface relaxation, and a Gaussian tolerance that is an
 estimate. MD (md_binding) is the check.
@@ -35,7 +38,7 @@ N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
 
 class FitGeometry:
     name = "fit_geometry"
-    version = "2"
+    version = "4"
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
 
@@ -101,7 +104,7 @@ class FitGeometry:
                 span_fraction=round(prob, 4),
                 strain_kcal_mol=round(strain, 3),
             )
-            return ll.ScoreResult(span_fit * pocket_fit, strain, "kcal/mol", details)
+            return ll.ScoreResult(pocket_fit * (0.5 + 0.5 * span_fit), strain, "kcal/mol", details)
         if lig.cations:
             details.update(mode="BM2", reason="cation only: fills the A half of an A-X pair")
             return ll.ScoreResult(0.5 * pocket_fit, h / 10.0, "nm protrusion", details)

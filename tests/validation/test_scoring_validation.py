@@ -36,6 +36,18 @@ def test_primary_ammonium_beats_quaternary(material: str) -> None:
     assert lo <= excess <= hi
 
 
+@pytest.mark.parametrize("material", SPEC["zwitterion_vs_ionic"]["materials"])
+def test_zwitterion_beats_its_ionic_halves(material: str) -> None:
+    z = SPEC["zwitterion_vs_ionic"]
+    zwit = ll.build_ligand(z["head"], z["bridge"], z["tail"])
+    df = ll.rank([zwit, *z["ionic"].values()], material=material, solvent=z["solvent"])
+    fit = dict(zip(df["smiles"], df["fit_geometry"], strict=True))
+    total = dict(zip(df["smiles"], df["total"], strict=True))
+    for smiles in z["ionic"].values():
+        assert fit[zwit.smiles] > fit[smiles]
+        assert total[zwit.smiles] > total[smiles]
+
+
 @pytest.mark.parametrize("material", SPEC["bridges"]["iodides"])
 def test_longer_bridge_wins_on_iodides(material: str) -> None:
     fit = {
