@@ -113,3 +113,43 @@ def test_remd_protocol_on_a_slab_writes_the_lowest_temperature_run(tmp_path: Pat
     assert _dcd_frames(tmp_path / "trajectory.dcd", md.system.getNumParticles()) == 6
     again = sim.run(md, tmp_path, "remd", platform="CPU", **settings)
     assert again.frames == 6  # finished: re-read, not re-run
+
+
+def _toy_run(store: Path, seed: int) -> np.ndarray:
+    platform = openmm.Platform.getPlatformByName("Reference")
+    start = np.tile([X0, 0.0, 0.0], (N_PARTICLES, 1))
+    ladder = temperature_ladder(300.0, 1200.0, 4)
+    replica_exchange(
+        double_well(), start, None, store, ladder, 30, 50, 2.0, 5.0, platform, seed=seed
+    )
+    return np.array([f.positions_nm for f in lowest_temperature_frames(store)])
+
+
+def test_replica_exchange_repeats_with_its_seed(tmp_path: Path) -> None:
+    """Same seed, same trajectory (Langevin noise and exchanges); another seed, another one;
+    and the caller's NumPy global generator is left as it was."""
+    np.random.seed(123)
+    expected_draw = np.random.rand()
+    np.random.seed(123)
+    a = _toy_run(tmp_path / "a.nc", seed=3)
+    assert np.random.rand() == expected_draw
+    b = _toy_run(tmp_path / "b.nc", seed=3)
+    c = _toy_run(tmp_path / "c.nc", seed=4)
+    assert a.shape == (30, N_PARTICLES, 3)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_replica_exchange_resumes_with_its_seeded_move(tmp_path: Path) -> None:
+    """The store names the seeded move; a second call resumes from it to more iterations."""
+    platform = openmm.Platform.getPlatformByName("Reference")
+    start = np.tile([X0, 0.0, 0.0], (N_PARTICLES, 1))
+    ladder = temperature_ladder(300.0, 1200.0, 3)
+    store = tmp_path / "r.nc"
+    replica_exchange(double_well(), start, None, store, ladder, 5, 50, 2.0, 5.0, platform, seed=1)
+    stats = replica_exchange(
+        double_well(), start, None, store, ladder, 12, 50, 2.0, 5.0, platform, seed=1
+    )
+    assert stats["iterations"] == 12
+    frames = list(lowest_temperature_frames(store))
+    assert [f.iteration for f in frames] == list(range(1, 13))

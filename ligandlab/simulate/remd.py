@@ -10,11 +10,21 @@ temperature (the ensemble we analyse) with the replica that held it at each iter
 Every iteration is a checkpoint (``checkpoint_interval=1``) so that the lowest-temperature
 trajectory is complete; the store therefore holds all replicas' coordinates for every
 iteration (atoms x replicas x iterations x 12 bytes).
+
+Seeds. openmmtools draws its exchanges from NumPy's global generator, and its context cache
+creates the one shared context from the first integrator it is given, whose seed is 0
+(OpenMM then picks a fresh random seed). Out of the box no two runs agree. Here the
+Langevin move's integrators carry the run's seed, and the global NumPy state is seeded for
+the duration of each ``extend`` and restored afterwards. A fresh run is then repeatable on a
+deterministic platform (Reference; CPU with one thread). A resumed run is a valid
+continuation, but it does not repeat an uninterrupted one bit for bit, because the context
+and its random stream are created again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 from collections.abc import Iterator
@@ -40,6 +50,71 @@ def _quiet_import() -> Any:
     with contextlib.redirect_stdout(io.StringIO()):
         from openmmtools import cache, mcmc, multistate, states
     return cache, mcmc, multistate, states
+
+
+@functools.cache
+def _seeded_move_class() -> Any:
+    """openmmtools' ``LangevinDynamicsMove`` whose integrators carry a fixed seed.
+
+    A subclass rather than a patch: openmmtools stores the move in the NetCDF file by module
+    and class name, and a resumed run looks the class up here again (module
+    ``__getattr__`` below). It is built on first use so that importing this module does not
+    import openmmtools.
+    """
+    _, mcmc, _, _ = _quiet_import()
+
+    class SeededLangevinDynamicsMove(mcmc.LangevinDynamicsMove):  # type: ignore[name-defined]
+        def __init__(self, seed: int = 0, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.seed = int(seed)
+
+        def _get_integrator(self, thermodynamic_state: Any) -> Any:
+            integrator = super()._get_integrator(thermodynamic_state)
+            integrator.setRandomNumberSeed(self.seed)
+            return integrator
+
+        def __getstate__(self) -> dict[str, Any]:
+            state: dict[str, Any] = super().__getstate__()
+            state["seed"] = self.seed
+            return state
+
+        def __setstate__(self, serialization: dict[str, Any]) -> None:
+            super().__setstate__(serialization)
+            self.seed = int(serialization.get("seed", 0))
+
+    return SeededLangevinDynamicsMove
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SeededLangevinDynamicsMove":  # for openmmtools' deserialisation
+        return _seeded_move_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _numba_seeder() -> Any:
+    """A jitted ``np.random.seed``: numba-compiled code (openmmtools' swap-all mixing) draws
+    from numba's own generator, which only a call inside numba code can seed."""
+    import numba
+
+    @numba.njit(cache=False)
+    def seed_numba(seed: int) -> None:
+        np.random.seed(seed)
+
+    return seed_numba
+
+
+@contextlib.contextmanager
+def _numpy_seeded(seed: int) -> Iterator[None]:
+    """Seed the generators openmmtools' exchanges draw from: NumPy's global one (restored
+    afterwards) and numba's (which has no state to save from Python)."""
+    saved = np.random.get_state()
+    np.random.seed(seed % 2**32)
+    _numba_seeder()(seed % 2**32)
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)
 
 
 def temperature_ladder(t_min: float, t_max: float, n: int) -> list[float]:
@@ -73,15 +148,17 @@ def replica_exchange(
     friction_per_ps: float,
     platform: openmm.Platform,
     velocities: Any = None,
+    seed: int = 0,
 ) -> dict[str, Any]:
     """Run (or resume) parallel tempering of ``system`` to ``iterations`` exchange attempts.
 
     ``system`` must have no barostat (replicas run at constant volume). The store is created
-    on the first call and resumed from its last iteration afterwards. Returns the
-    temperatures, the number of iterations done, and the exchange acceptance between
-    neighbouring temperatures.
+    on the first call and resumed from its last iteration afterwards. ``seed`` fixes the
+    Langevin noise and the exchanges (module docstring). Returns the temperatures, the
+    number of iterations done, and the exchange acceptance between neighbouring
+    temperatures.
     """
-    cache, mcmc, multistate, states = _quiet_import()
+    cache, _, multistate, states = _quiet_import()
     store = Path(store)
     if any(
         isinstance(f, openmm.MonteCarloBarostat | openmm.MonteCarloAnisotropicBarostat)
@@ -99,7 +176,8 @@ def replica_exchange(
         with contextlib.redirect_stdout(io.StringIO()):  # it prints citations
             sampler = multistate.ParallelTemperingSampler.from_storage(reporter)
     else:
-        move = mcmc.LangevinDynamicsMove(
+        move = _seeded_move_class()(
+            seed=seed + 1,  # OpenMM reads 0 as "pick one at random"
             timestep=timestep_fs * unit.femtosecond,
             collision_rate=friction_per_ps / unit.picosecond,
             n_steps=steps_per_iteration,
@@ -127,7 +205,8 @@ def replica_exchange(
     sampler.sampler_context_cache = contexts
     try:
         if sampler.iteration < iterations:
-            sampler.extend(iterations - sampler.iteration)
+            with _numpy_seeded(seed + sampler.iteration):
+                sampler.extend(iterations - sampler.iteration)
     except Exception as exc:  # openmmtools raises its own NaN error classes and OpenMM's
         raise SimulationError(
             f"replica exchange failed at iteration {sampler.iteration} ({exc}); "

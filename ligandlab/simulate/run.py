@@ -257,7 +257,9 @@ def run(
     # ---- production
     n_frames = max(1, round(proto.production_ps / proto.frame_ps))
     if proto.replicas > 1:
-        remd = _remd_production(sim, system, md, out, proto, plat, n_frames, progress, timings)
+        remd = _remd_production(
+            sim, system, md, out, proto, plat, n_frames, progress, timings, seed
+        )
         progress["frames"] = remd["iterations"]
         checkpoint()
         _write_provenance(out, md, proto, plat, timings, seed, remd=remd)
@@ -382,6 +384,7 @@ def _remd_production(
     n_frames: int,
     progress: dict[str, Any],
     timings: dict[str, float],
+    seed: int,
 ) -> dict[str, Any]:
     """Production as parallel tempering (openmmtools) at the equilibrated volume; the frames
     of the lowest temperature are then written to the usual tables, so analysis, plots and
@@ -413,6 +416,7 @@ def _remd_production(
             friction_per_ps=proto.friction_per_ps,
             platform=plat,
             velocities=state.getVelocities(asNumpy=True),
+            seed=seed,
         )
     except SimulationError as exc:
         raise SimulationError(f"{exc}; {_kept(progress, out)}") from exc
