@@ -250,3 +250,54 @@ def test_external_plugin_installs_ranks_and_uninstalls(tmp_path) -> None:  # typ
         text=True,
     )
     assert gone.stdout.strip() == "False"
+
+
+def test_editing_a_scorer_invalidates_its_cache_without_a_version_bump(
+    tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A plugin author edits a scorer's code and forgets ``version``: the cached value from
+    before the edit must not come back."""
+    import importlib
+    import sys
+
+    from ligandlab.scoring.ranking import ScoreStore, code_fingerprint
+
+    src = (
+        "import ligandlab as ll\n"
+        "class Flat:\n"
+        "    name, version, cost = 'flat', '1', 'fast'\n"
+        "    needs = frozenset({'ligand'})\n"
+        "    params = {}\n"
+        "    def score(self, candidate, context):\n"
+        "        return ll.ScoreResult(VALUE, VALUE)\n"
+    )
+    module = tmp_path / "flat_scorer.py"
+    monkeypatch.syspath_prepend(str(tmp_path))
+    cand = Candidate(ll.build_ligand("PE", 2, "C5"), "CsPbBr3")
+
+    def value_after_writing(v: float) -> float:
+        module.write_text(src.replace("VALUE", repr(v)))
+        sys.modules.pop("flat_scorer", None)
+        importlib.invalidate_caches()
+        scorer = importlib.import_module("flat_scorer").Flat()
+        code_fingerprint.cache_clear()
+
+        class Plugin:
+            @ll.hookimpl
+            def ligandlab_scorers(self) -> list[object]:
+                return [scorer]
+
+        manager.registry.cache_clear()
+        pm = manager.plugin_manager()
+        plugin = Plugin()
+        pm.register(plugin, name="test-flat")
+        try:  # a fresh store reads the disk table, as a new process would
+            card = score_candidates([cand], ["flat"], {"flat": 1.0}, store=ScoreStore())[0]
+        finally:
+            pm.unregister(plugin)
+            manager.registry.cache_clear()
+        return card.scores["flat"].value
+
+    assert value_after_writing(0.2) == 0.2
+    assert value_after_writing(0.2) == 0.2  # unchanged code: read back
+    assert value_after_writing(0.7) == 0.7  # edited code, same version: recomputed

@@ -14,6 +14,9 @@ its message is kept, the total uses the other scorers, and the row is flagged.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -93,11 +96,34 @@ def aggregate(
     return math.exp(log_mean), limiting
 
 
+@functools.cache
+def code_fingerprint(cls: type) -> str:
+    """A hash of the source file that defines a scorer class ("" when there is none).
+
+    It joins the cache key so that editing a scorer invalidates its cached results even
+    when its author has not bumped ``version`` yet, as happens while a plugin is developed.
+    Code the scorer calls in other modules is not covered: those caches carry their own
+    versions (descriptors, conformers).
+    """
+    try:
+        path = inspect.getsourcefile(cls)
+    except TypeError:  # built-in or dynamically created
+        return ""
+    if not path:
+        return ""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
 class ScoreStore:
-    """Results cached by (candidate key, scorer name, version, params): one table per
-    scorer version and parameters, kept in memory and (``persist``) on disk
-    (``ligandlab.cache``). Campaigns use an in-memory store: their SQLite store is the
-    record, and many worker processes rewriting one pickled table would be wasted work."""
+    """Results cached by (candidate key, scorer name, version, params, code): one table per
+    scorer version, parameters and source file (``code_fingerprint``), kept in memory and
+    (``persist``) on disk (``ligandlab.cache``). Campaigns use an in-memory store: their
+    SQLite store is the record, and many worker processes rewriting one pickled table would
+    be wasted work."""
 
     def __init__(self, persist: bool = True) -> None:
         self.persist = persist
@@ -106,7 +132,12 @@ class ScoreStore:
 
     @staticmethod
     def table_key(scorer: Scorer) -> str:
-        return cache.key_of(scorer.name, scorer.version, sorted(scorer.params.items()))
+        return cache.key_of(
+            scorer.name,
+            scorer.version,
+            sorted(scorer.params.items()),
+            code_fingerprint(type(scorer)),
+        )
 
     def table(self, scorer: Scorer) -> dict[str, ScoreResult]:
         key = self.table_key(scorer)
