@@ -11,11 +11,12 @@ Every iteration is a checkpoint (``checkpoint_interval=1``) so that the lowest-t
 trajectory is complete; the store therefore holds all replicas' coordinates for every
 iteration (atoms x replicas x iterations x 12 bytes).
 
-Seeds. openmmtools draws its exchanges from NumPy's global generator, and its context cache
-creates the one shared context from the first integrator it is given, whose seed is 0
-(OpenMM then picks a fresh random seed). Out of the box no two runs agree. Here the
-Langevin move's integrators carry the run's seed, and the global NumPy state is seeded for
-the duration of each ``extend`` and restored afterwards. A fresh run is then repeatable on a
+Seeds. openmmtools draws its exchanges from NumPy's global generator (numba's, in its
+jitted swap-all mixing), and its context cache creates the one shared context from the
+first integrator it is given, whose seed is 0 (OpenMM then picks a fresh random seed). Out
+of the box no two runs agree. Here the Langevin move's integrators carry the run's seed,
+and both generators are seeded for each ``extend`` (NumPy's global state is restored
+afterwards). A fresh run is then repeatable on a
 deterministic platform (Reference; CPU with one thread). A resumed run is a valid
 continuation, but it does not repeat an uninterrupted one bit for bit, because the context
 and its random stream are created again.
