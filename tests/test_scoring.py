@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -301,3 +302,26 @@ def test_editing_a_scorer_invalidates_its_cache_without_a_version_bump(
     assert value_after_writing(0.2) == 0.2
     assert value_after_writing(0.2) == 0.2  # unchanged code: read back
     assert value_after_writing(0.7) == 0.7  # edited code, same version: recomputed
+
+
+def test_scorers_without_a_source_file_still_cache() -> None:
+    """A scorer class typed into ``python -c``, a REPL or a notebook has no source file:
+    its fingerprint is empty (version and params still key it), never an error."""
+    from ligandlab.scoring.ranking import code_fingerprint
+
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from ligandlab.scoring.ranking import code_fingerprint\n"
+            "class A: pass\n"
+            "print(repr(code_fingerprint(A)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "''"
+    nofile = types.ModuleType("ll_nofile")
+    exec("class B: pass", nofile.__dict__)
+    assert code_fingerprint(nofile.B) == ""

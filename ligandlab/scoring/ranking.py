@@ -105,16 +105,13 @@ def code_fingerprint(cls: type) -> str:
     Code the scorer calls in other modules is not covered: those caches carry their own
     versions (descriptors, conformers).
     """
-    try:
+    try:  # TypeError: built-in module; OSError: no source (python -c, a REPL, a notebook)
         path = inspect.getsourcefile(cls)
-    except TypeError:  # built-in or dynamically created
-        return ""
-    if not path:
-        return ""
-    try:
+        if not path:
+            return ""
         with open(path, "rb") as fh:
             return hashlib.sha256(fh.read()).hexdigest()[:16]
-    except OSError:
+    except (TypeError, OSError):
         return ""
 
 
