@@ -60,13 +60,30 @@ def test_aromatic_tail_is_split_per_atom() -> None:
         ("CN(C)C=O", "amide"),
         ("CC#CC", "alkyne"),
         ("CS(C)=O", "sulfoxide"),
-        ("c1ccncc1", "heteroaromatic"),
+        ("c1cc[nH]c1", "heteroaromatic"),
+        ("c1ccoc1", "heteroaromatic"),
         ("[NH3+]CCOP(=O)([O-])OCCCC", "ionic"),
     ],
 )
 def test_uncovered_groups_are_named(smiles: str, group: str) -> None:
     with pytest.raises(HansenGroupError, match=group):
         ll.hansen(smiles, part="molecule")
+
+
+def test_pyridine_n_reproduces_its_source_and_scores_a_picolinate() -> None:
+    # the AN group is an estimate fitted to pyridine (19.0, 8.8, 5.9; V 80.9), so it must
+    # give those values back; a chelating picolinate's ring-bearing tail is then covered
+    pyr = ll.hansen("c1ccncc1", part="molecule")
+    assert pyr.groups == {"ACH": 5, "AN": 1}
+    assert pyr.as_tuple() == pytest.approx((19.0, 8.8, 5.9), abs=0.1)
+    assert pyr.volume == pytest.approx(80.9, abs=0.1)
+    lig = ll.Ligand.from_smiles("CCCCCCCCCCCCc1ccnc(C(=O)[O-])c1")
+    assert lig.ligand_class == "chelating_anion"
+    tail = ll.hansen(lig)
+    assert tail.groups["AN"] == 1 and tail.groups["CH2"] == 11
+    # a long alkyl chain dominates: closer to dodecane than to pyridine
+    dodecane = ll.hansen("CCCCCCCCCCCC", part="molecule")
+    assert abs(tail.d_p - dodecane.d_p) < abs(tail.d_p - pyr.d_p)
 
 
 def test_whole_zwitterion_fails_but_its_tail_works() -> None:

@@ -87,6 +87,38 @@ def test_rank_sorted_with_a_column_per_scorer() -> None:
     assert order.index("C8C12-PEA") < order.index("C8C12-PC")
 
 
+# One ligand of every class the issue names, with the binding mode fit_geometry must report.
+EVERY_CLASS = [
+    ("[NH3+]CCOP(=O)([O-])OCCCCCCCC", "zwitterion", "BM3"),
+    ("CCCCCCCCCCCC[N+](C)(C)CCCS(=O)(=O)[O-]", "zwitterion", "BM3"),
+    ("CCCCCCCCCCCC[NH2+]CCCC(=O)[O-]", "zwitterion", "BM3"),
+    ("CCCCCCCCCCCC[NH3+]", "ammonium", "BM2"),
+    ("[NH3+]CCc1ccccc1", "ammonium", "BM2"),
+    ("CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]", "carboxylate", "BM2'"),
+    ("CCCCCCCCCCCCP(=O)([O-])O", "phosphonate", "BM2'"),
+    ("CCCCCCCCCCCCS(=O)(=O)[O-]", "sulfonate", "BM2'"),
+    ("CCCCCCCCCCCCc1ccnc(C(=O)[O-])c1", "chelating_anion", "BM2'"),
+]
+
+
+@pytest.mark.parametrize(("smiles", "cls", "mode"), EVERY_CLASS)
+def test_every_fast_scorer_handles_every_ligand_class(smiles: str, cls: str, mode: str) -> None:
+    lig = ll.Ligand.from_smiles(smiles)
+    assert lig.ligand_class == cls
+    card = ll.score(lig, material="CsPbBr3", solvent="toluene")
+    assert not card.failures
+    assert set(card.scores) == BUILTIN
+    assert all(0.0 <= r.value <= 1.0 for r in card.scores.values())
+    fit = card.scores["fit_geometry"]
+    assert fit.details["mode"] == mode
+    if cls == "chelating_anion":  # the O...N bite to one Pb adds to the anion's half
+        assert fit.details["chelate_bite_fraction"] > 0 and fit.value > 0.5
+    has_ring = any(a.GetIsAromatic() for a in lig.mol.GetAtoms())
+    assert (card.scores["pi_stacking"].value > 0) == has_ring
+    assert 0.5 < card.scores["steric_density"].details["spacing_nm"] < 5.0
+    assert card.scores["solvent_match"].details["solvent"] == "toluene"
+
+
 def test_bad_weights() -> None:
     with pytest.raises(UnknownScorerError, match="fit_geometry"):
         ll.rank(["C5-PEA"], weights={"fit_geometri": 1.0})

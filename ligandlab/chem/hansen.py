@@ -110,7 +110,7 @@ def _uncovered_message(mol: Chem.Mol, idx: int, smiles: str) -> str:
     if atom.GetFormalCharge():
         hints.append("ionic groups have no solubility-parameter contribution")
     elif atom.GetIsAromatic() and atom.GetSymbol() != "C":
-        hints.append("heteroaromatic rings are not in the method's table")
+        hints.append("of heteroaromatic atoms only pyridine-type N is in the table")
     elif atom.GetSymbol() == "N" and any(
         n.GetSymbol() == "C"
         and any(
@@ -130,7 +130,7 @@ def _uncovered_message(mol: Chem.Mol, idx: int, smiles: str) -> str:
     return (
         f"the Hansen group-contribution method has no group for {what}{hint} "
         f"in {smiles!r}; covered: alkyl, alkene, aromatic C, OH, ether, ketone, aldehyde, "
-        "ester, acid, amine, nitrile, nitro, thioether, F, Cl, Br"
+        "ester, acid, amine, nitrile, nitro, thioether, pyridine N, F, Cl, Br"
     )
 
 

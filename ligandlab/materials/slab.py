@@ -475,6 +475,6 @@ def site_geometry(slab: Slab) -> SiteGeometry:
     pocket = float(np.median(nearest_x)) - slab.material.r_x
     pb = pos[s.pb_atom[s.pb_atom >= 0], 2]
     height = float(abs(s.z_plane - np.median(pb))) if len(pb) else math.nan
-    area_nm2 = cell[0, 0] * cell[1, 1] / 100.0
+    area_nm2 = float(cell[0, 0] * cell[1, 1]) / 100.0
     density = s.n / area_nm2
     return SiteGeometry(aa, ax, pocket, height, density, 1.0 / density)
