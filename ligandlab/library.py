@@ -9,6 +9,7 @@ Records are plain data (no RDKit); ``ligandlab.chem`` turns them into molecules.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -49,6 +50,28 @@ def data_root() -> Path:
     raise LibraryError(
         "ligandlab library data not found; looked in " + ", ".join(str(c) for c in candidates)
     )
+
+
+def fingerprint() -> str:
+    """A hash of the library data in use (every file but ``validation/``).
+
+    Cached scores and simulations key on it, so editing a lattice constant, a solvent's
+    Hansen parameters or an ion model (here or in a ``LIGANDLAB_LIBRARY`` copy) recomputes
+    what depends on them instead of serving values computed from the old data. A plugin
+    that caches its own results should key on it too.
+    """
+    return _fingerprint(data_root())
+
+
+@functools.cache
+def _fingerprint(root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root)
+        if rel.parts[0] == "validation" or any(part.startswith((".", "__")) for part in rel.parts):
+            continue
+        h.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
 
 
 @functools.cache

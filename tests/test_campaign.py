@@ -361,3 +361,26 @@ def test_local_workers_share_the_cores_between_openmm_contexts(
     assert "OPENMM_CPU_THREADS" not in os.environ  # the parent is left alone
     monkeypatch.setenv("OPENMM_CPU_THREADS", "3")
     assert threads_per_worker(2) == "3"  # the user's setting wins
+
+
+def test_rerun_after_a_library_edit_rescores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Results are keyed by what produced them, the library data included: a rerun with the
+    same library skips every candidate, a rerun after an edit scores them all again."""
+    from ligandlab.campaign import runner
+
+    spec = {**SMALL, "ligands": [{"smiles": ["[NH3+]CCc1ccccc1 PEA"]}], "solvents": ["toluene"]}
+    out = tmp_path / "c"
+    ll.Campaign(spec).run(workers=1, output=out, progress=False)
+    with Store(out) as store:
+        first = store.done()
+    assert len(first) == 2  # one ligand x two materials
+    ll.Campaign(spec).run(workers=1, output=out, progress=False)
+    with Store(out) as store:
+        assert store.done()["fingerprint"].tolist() == first["fingerprint"].tolist()
+    monkeypatch.setattr(runner, "inputs_fingerprint", lambda: "edited-library")
+    ll.Campaign(spec).run(workers=1, output=out, progress=False)
+    with Store(out) as store:
+        again = store.done()
+    assert len(again) == 2 and set(again["fingerprint"]).isdisjoint(first["fingerprint"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 import types
@@ -357,3 +358,43 @@ def test_scorers_without_a_source_file_still_cache() -> None:
     nofile = types.ModuleType("ll_nofile")
     exec("class B: pass", nofile.__dict__)
     assert code_fingerprint(nofile.B) == ""
+
+
+def test_edited_library_data_is_not_served_from_the_score_cache(tmp_path: Path) -> None:
+    """A chemist copies the library, changes CsPbBr3's lattice constant and ranks again with
+    the same cache: the scores must follow the new lattice, not come back from the cache."""
+    import shutil
+
+    lib = tmp_path / "library"
+    shutil.copytree(ll.library.data_root(), lib)
+    code = (
+        "import ligandlab as ll; "
+        "d = ll.score('C8C12-PEA', material='CsPbBr3').scores['fit_geometry'].details; "
+        "print(ll.library.fingerprint(), d['a_to_x_A'])"
+    )
+    env = {**os.environ, "LIGANDLAB_CACHE": str(tmp_path / "cache")}
+
+    def run(library: Path) -> tuple[str, float]:
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**env, "LIGANDLAB_LIBRARY": str(library)},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        return out[0], float(out[1])
+
+    fp0, ax0 = run(lib)
+    assert ax0 == pytest.approx(5.87 / math.sqrt(2), abs=0.01)
+    # expected outcomes are not inputs: editing validation/ keeps the fingerprint
+    (lib / "validation" / "scoring.yaml").write_text("# edited\n")
+    assert run(lib) == (fp0, ax0)
+    materials = lib / "materials.yaml"
+    text = materials.read_text()
+    assert "{a_site: Cs, x: Br, a: 5.87," in text
+    materials.write_text(
+        text.replace("{a_site: Cs, x: Br, a: 5.87,", "{a_site: Cs, x: Br, a: 6.10,")
+    )
+    fp1, ax1 = run(lib)
+    assert fp1 != fp0
+    assert ax1 == pytest.approx(6.10 / math.sqrt(2), abs=0.01)

@@ -40,6 +40,7 @@ from ligandlab.campaign.tasks import FastTask, SimTask, run_fast, run_sim
 from ligandlab.chem.ligand import Ligand
 from ligandlab.scoring.candidate import Candidate
 from ligandlab.scoring.manager import get_scorer
+from ligandlab.scoring.ranking import code_fingerprint, inputs_fingerprint
 
 PACKAGES = ("ligandlab", "rdkit", "numpy", "pandas", "openmm", "ase", "pymatgen", "dask")
 
@@ -101,12 +102,17 @@ class Campaign:
     def fast_fingerprint(self) -> str:
         scorers = [get_scorer(n) for n in self.spec.scorer_names()]
         return cache.key_of(
-            "fast", [(s.name, s.version, sorted(s.params.items())) for s in scorers]
+            "fast",
+            [
+                (s.name, s.version, sorted(s.params.items()), code_fingerprint(type(s)))
+                for s in scorers
+            ],
+            inputs_fingerprint(),
         )
 
     def sim_fingerprint(self) -> str:
         f = self.spec.funnel
-        return cache.key_of("sim", f.protocol, f.tail_carbons, f.size, f.seed)
+        return cache.key_of("sim", f.protocol, f.tail_carbons, f.size, f.seed, inputs_fingerprint())
 
     # ------------------------------------------------------------------ running
 

@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ligandlab import cache
+from ligandlab import cache, library
 from ligandlab.chem.assembly import as_ligands
+from ligandlab.chem.descriptors import DESCRIPTOR_VERSION
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import LigandLabError, WeightError
 from ligandlab.scoring.candidate import Candidate, Context
@@ -115,12 +116,21 @@ def code_fingerprint(cls: type) -> str:
         return ""
 
 
+def inputs_fingerprint() -> str:
+    """What every score depends on besides the scorer: the package version, the descriptor
+    version and the library data (``library.fingerprint``). An upgrade or an edited
+    material, solvent or fragment record therefore never serves stale cached scores."""
+    import ligandlab
+
+    return cache.key_of(ligandlab.__version__, DESCRIPTOR_VERSION, library.fingerprint())
+
+
 class ScoreStore:
-    """Results cached by (candidate key, scorer name, version, params, code): one table per
-    scorer version, parameters and source file (``code_fingerprint``), kept in memory and
-    (``persist``) on disk (``ligandlab.cache``). Campaigns use an in-memory store: their
-    SQLite store is the record, and many worker processes rewriting one pickled table would
-    be wasted work."""
+    """Results cached by (candidate key, scorer name, version, params, code, inputs): one
+    table per scorer version, parameters, source file (``code_fingerprint``) and inputs
+    (``inputs_fingerprint``), kept in memory and (``persist``) on disk (``ligandlab.cache``).
+    Campaigns use an in-memory store: their SQLite store is the record, and many worker
+    processes rewriting one pickled table would be wasted work."""
 
     def __init__(self, persist: bool = True) -> None:
         self.persist = persist
@@ -134,6 +144,7 @@ class ScoreStore:
             scorer.version,
             sorted(scorer.params.items()),
             code_fingerprint(type(scorer)),
+            inputs_fingerprint(),
         )
 
     def table(self, scorer: Scorer) -> dict[str, ScoreResult]:
