@@ -593,6 +593,35 @@ def _print_table(df: object, scorers: list[str], top: int, title: str) -> None:
     _print_rows(rows, title, False)
 
 
+@app.command("cache")
+def cache_cmd(
+    clear: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--clear",
+            help="delete one namespace (repeat for more); 'all' for every ligandlab namespace",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Where the disk cache is and what it holds; --clear deletes namespaces of it."""
+    from ligandlab import cache
+
+    root = cache.cache_dir()
+    if root is None:
+        raise LigandLabError("the cache is off (LIGANDLAB_CACHE=off)")
+    if clear:
+        freed = cache.clear(None if "all" in clear else clear)
+        rows = [{"namespace": ns, "freed_MB": round(b / 1e6, 2)} for ns, b in freed.items()]
+        _print_rows(rows, f"cleared from {root}", as_json)
+        return
+    rows = [
+        {"namespace": ns, "files": n, "MB": round(b / 1e6, 2)}
+        for ns, (n, b) in cache.usage().items()
+    ]
+    _print_rows(rows, f"cache {root}", as_json)
+
+
 @app.command("plugins")
 def plugins_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,

@@ -116,3 +116,35 @@ def test_unwritable_run_or_report_directory_is_one_clear_error(tmp_path: Path) -
         writable_directory(blocker / "run", f"the run directory {blocker / 'run'}")
     ok = writable_directory(tmp_path / "a" / "b", "x")
     assert ok.is_dir() and not any(ok.iterdir())  # the probe file is gone
+
+
+def test_cli_cache_lists_and_clears_only_cache_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ligandlab import cache
+
+    root = tmp_path / "cache"
+    monkeypatch.setenv("LIGANDLAB_CACHE", str(root))
+    cache.store("scores", "ab" * 16, {"x": 1})
+    cache.store("myplugin", "cd" * 16, [1, 2, 3])  # a third party's pickles
+    (root / "md_binding" / "run").mkdir(parents=True)
+    (root / "md_binding" / "run" / "state.xml").write_text("<xml/>")
+    (root / "notes").mkdir()  # not ours: a cache root pointed at a shared folder
+    (root / "notes" / "thesis.tex").write_text("keep me")
+    main(["cache", "--json"])
+    listed = {r["namespace"]: r["files"] for r in json.loads(capsys.readouterr().out)}
+    assert listed == {"md_binding": 1, "myplugin": 1, "notes": 1, "scores": 1}
+    main(["cache", "--clear", "scores", "--json"])
+    assert [r["namespace"] for r in json.loads(capsys.readouterr().out)] == ["scores"]
+    assert cache.load("scores", "ab" * 16) is None and cache.load("myplugin", "cd" * 16)
+    with pytest.raises(SystemExit) as exc:
+        main(["cache", "--clear", "bogus"])
+    assert exc.value.code == 2 and "present: md_binding, myplugin, notes" in capsys.readouterr().err
+    main(["cache", "--clear", "all", "--json"])
+    cleared = {r["namespace"] for r in json.loads(capsys.readouterr().out)}
+    assert cleared == {"md_binding", "myplugin"}
+    assert (root / "notes" / "thesis.tex").read_text() == "keep me"
+    monkeypatch.setenv("LIGANDLAB_CACHE", "off")
+    with pytest.raises(SystemExit) as exc:
+        main(["cache"])
+    assert exc.value.code == 2 and "cache is off" in capsys.readouterr().err
