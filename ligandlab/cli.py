@@ -352,21 +352,50 @@ def rank_cmd(
         Path | None,
         typer.Option("-o", "--output", help="write the whole table: .csv or .json"),
     ] = None,
+    ionize: Annotated[
+        bool,
+        typer.Option(
+            "--ionize", help="charge neutral amines and acids of --smiles/--file as they bind"
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Rank ligands on materials (and in solvents) with every fast scorer."""
-    from ligandlab.chem import enumerate_ligands
+    """Rank ligands on materials (and in solvents) with every fast scorer.
+
+    --file takes one SMILES or library name per line, optionally followed by a display
+    name. Protonation states are taken as written: neutral oleylamine has no binding
+    group. --ionize gives the bound ions (oleylammonium, oleate); see ll.ionize.
+    """
+    from ligandlab.chem import enumerate_ligands, ionizable_groups
+    from ligandlab.chem import ionize as ionize_ligand
+    from ligandlab.chem.assembly import parse_named_ligand
     from ligandlab.chem.io import check_writable
-    from ligandlab.errors import OutputError, WeightError
+    from ligandlab.errors import InvalidSmilesError, OutputError, WeightError
     from ligandlab.scoring import rank
 
-    items: list[object] = list(smiles or [])
+    items = [parse_named_ligand(t) for t in smiles or []]
     if file is not None:
         try:
             lines = file.read_text().splitlines()
         except OSError as exc:
             raise LigandLabError(f"cannot read {file}: {exc.strerror or exc}") from exc
-        items += [ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#")]
+        for n, line in enumerate(lines, 1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                try:
+                    items.append(parse_named_ligand(line))
+                except LigandLabError as exc:
+                    raise InvalidSmilesError(f"{file.name}, line {n}: {exc}") from exc
+    if ionize:
+        items = [ionize_ligand(lig) for lig in items]
+    else:
+        neutral = [lig.name for lig in items if not lig.anchors and ionizable_groups(lig)]
+        if neutral:
+            shown = ", ".join(neutral[:3]) + (" ..." if len(neutral) > 3 else "")
+            typer.echo(
+                f"note: {len(neutral)} ligand(s) written neutral cannot bind ({shown}); "
+                "--ionize charges their amine/acid groups",
+                err=True,
+            )
     if use_library:
         items += list(enumerate_ligands())
     if not items:

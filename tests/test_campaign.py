@@ -384,3 +384,20 @@ def test_rerun_after_a_library_edit_rescores(
     with Store(out) as store:
         again = store.done()
     assert len(again) == 2 and set(again["fingerprint"]).isdisjoint(first["fingerprint"])
+
+
+def test_ionize_source_charges_smiles_and_file_ligands(tmp_path: Path) -> None:
+    smi = tmp_path / "reagents.smi"
+    smi.write_text("CCCCCCCCCCCCP(=O)(O)O DDPA\n")
+    camp = ll.Campaign(
+        ligands=[
+            {"smiles": ["CCCCCCCC/C=C\\CCCCCCCCN oleylamine"], "ionize": True},
+            {"file": str(smi), "ionize": True},
+            {"smiles": ["CCCCCCCCN"]},  # as written: stays neutral
+        ],
+        materials=["CsPbBr3"],
+    )
+    got = {lig.name: lig.ligand_class for lig in camp.ligands()}
+    assert got == {"oleylamine": "ammonium", "DDPA": "phosphonate", "CCCCCCCCN": "neutral"}
+    with pytest.raises(SpecError, match="ionize applies to smiles and file"):
+        ll.Campaign(ligands=[{"library": {}, "ionize": True}], materials=["CsPbBr3"])

@@ -93,3 +93,59 @@ def test_bad_fragments_and_names() -> None:
         ll.build_ligand("PE", 2, "[*]CCCC.CC")
     # every one of these is a LigandLabError
     assert issubclass(ll.errors.UnknownTailError, ll.LigandLabError)
+
+
+@pytest.mark.parametrize(
+    ("written", "bound", "cls", "groups"),
+    [
+        ("CCCCCCCC/C=C\\CCCCCCCCN", "CCCCCCCC/C=C\\CCCCCCCC[NH3+]", "ammonium", ("amine",)),
+        (
+            "CCCCCCCC/C=C\\CCCCCCCC(=O)O",
+            "CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]",
+            "carboxylate",
+            ("carboxylic acid",),
+        ),
+        # a diacid P gives up one proton (pKa1 ~2, pKa2 ~7)
+        (
+            "CCCCCCCCCCCCP(=O)(O)O",
+            "CCCCCCCCCCCCP(=O)([O-])O",
+            "phosphonate",
+            ("phosphonic/phosphoric acid",),
+        ),
+        ("CCCCCCCCCCCCS(=O)(=O)O", "CCCCCCCCCCCCS(=O)(=O)[O-]", "sulfonate", None),
+        # the phospholipid as its neutral tautomer becomes the zwitterion the library builds
+        ("CCCCCOP(=O)(O)OCCN", "CCCCCOP(=O)([O-])OCC[NH3+]", "zwitterion", None),
+        ("NCCCC(=O)O", "[NH3+]CCCC(=O)[O-]", "zwitterion", ("carboxylic acid", "amine")),
+        ("[NH3+]CCCC(=O)O", "[NH3+]CCCC(=O)[O-]", "zwitterion", ("carboxylic acid",)),
+        # the ring N of picolinic acid stays a neutral chelating donor
+        ("OC(=O)c1ccccn1", "O=C([O-])c1ccccn1", "chelating_anion", None),
+        ("CCCCC(=N)N", "CCCCC(N)=[NH2+]", "cationic", ("amidine/guanidine",)),
+        ("CCCCN(C)C", "CCCC[NH+](C)C", "ammonium", None),
+        # left alone: aniline, amide, alcohol, thiol, oxime, and ions as written
+        ("Nc1ccccc1", "Nc1ccccc1", "neutral", ()),
+        ("CCCCCCCCC(N)=O", "CCCCCCCCC(N)=O", "neutral", ()),
+        ("CCCCCCCCO", "CCCCCCCCO", "neutral", ()),
+        ("CCCCCCCCS", "CCCCCCCCS", "neutral", ()),
+        ("CC=NO", "CC=NO", "neutral", ()),
+        ("CCCCCCCC[NH3+]", "CCCCCCCC[NH3+]", "ammonium", ()),
+    ],
+)
+def test_ionize_gives_the_surface_bound_form(
+    written: str, bound: str, cls: str, groups: tuple[str, ...] | None
+) -> None:
+    lig = ll.ionize(written)
+    assert lig.smiles == ll.Ligand.from_smiles(bound).smiles and lig.ligand_class == cls
+    if groups is not None:
+        assert ll.ionizable_groups(written) == groups
+    assert ll.ionize(lig) is lig  # nothing left to charge
+    assert ll.ionizable_groups(lig) == ()
+
+
+def test_ionize_keeps_names_and_refuses_bad_input() -> None:
+    oam = ll.Ligand.from_smiles("CCCCCCCC/C=C\\CCCCCCCCN", name="oleylamine")
+    assert ll.ionize(oam).name == "oleylamine"
+    assert ll.ionize("CCCCCCCCN", name="OctA").name == "OctA"
+    assert ll.ionize("CCCCCCCCN").name == "CCCCCCCC[NH3+]"
+    for bad in ("C(C", "[*]CCN", "CCN.Cl"):
+        with pytest.raises(ll.errors.InvalidSmilesError):
+            ll.ionize(bad)

@@ -398,3 +398,35 @@ def test_edited_library_data_is_not_served_from_the_score_cache(tmp_path: Path) 
     fp1, ax1 = run(lib)
     assert fp1 != fp0
     assert ax1 == pytest.approx(6.10 / math.sqrt(2), abs=0.01)
+
+
+def test_neutral_reagents_get_a_hint_and_rank_as_ions_with_ionize(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Oleylamine and oleic acid as written cannot bind; --ionize ranks their ions."""
+    oam, oa = "CCCCCCCC/C=C\\CCCCCCCCN", "CCCCCCCC/C=C\\CCCCCCCC(=O)O"
+    card = ll.score(oam, material="CsPbBr3", solvent="toluene")
+    fit = card.scores["fit_geometry"]
+    assert fit.value == 0.0 and "amine" in fit.details["reason"]
+    assert "ionize" in fit.details["reason"]
+    octanol = ll.score("CCCCCCCCO", material="CsPbBr3").scores["fit_geometry"]
+    assert "ionize" not in octanol.details["reason"]  # nothing to charge, no hint
+    smi = tmp_path / "reagents.smi"
+    smi.write_text(f"{oam} oleylamine\n{oa}\toleic acid\n")
+    argv = ["rank", "--solvent", "toluene", "--file", str(smi), "--json"]
+    main(argv)
+    out = capsys.readouterr()
+    assert "2 ligand(s) written neutral" in out.err and "--ionize" in out.err
+    assert {r["fit_geometry"] for r in json.loads(out.out)} == {0.0}
+    main([*argv, "--ionize"])
+    out = capsys.readouterr()
+    rows = {r["name"]: r for r in json.loads(out.out)}  # the file's names are kept
+    assert out.err == "" and set(rows) == {"oleylamine", "oleic acid"}
+    expect = ll.rank(
+        [ll.ionize(oam), ll.ionize(oa)], material="CsPbBr3", solvent="toluene"
+    ).set_index("smiles")
+    for row in rows.values():
+        assert row["fit_geometry"] > 0.4
+        assert row["total"] == pytest.approx(expect.loc[row["smiles"], "total"])
+    smi.write_text(f"{oam}\nC(C\n")
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2 and "reagents.smi, line 2" in capsys.readouterr().err

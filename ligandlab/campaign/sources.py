@@ -7,21 +7,15 @@ de-duplicated by canonical SMILES; the first name seen is kept.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from rdkit import Chem
 
 from ligandlab.campaign.spec import CampaignSpec, LigandSource, SpecError
-from ligandlab.chem.assembly import enumerate_ligands, parse_ligand
+from ligandlab.chem.assembly import enumerate_ligands, parse_named_ligand
+from ligandlab.chem.ionize import ionize
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import LigandLabError
-
-
-def _named(text: str) -> Ligand:
-    token, _, name = text.strip().partition(" ")
-    lig = parse_ligand(token)
-    return dataclasses.replace(lig, name=name.strip()) if name.strip() else lig
 
 
 def _from_file(path: Path, problems: list[str]) -> list[Ligand]:
@@ -44,7 +38,7 @@ def _from_file(path: Path, problems: list[str]) -> list[Ligand]:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            out.append(_named(line))
+            out.append(parse_named_ligand(line))
         except LigandLabError as exc:
             problems.append(f"{path.name}: line {n}: {exc}")
     return out
@@ -63,7 +57,7 @@ def _from_source(src: LigandSource, index: int, problems: list[str]) -> list[Lig
         out = []
         for item in src.smiles:
             try:
-                out.append(_named(item))
+                out.append(parse_named_ligand(item))
             except LigandLabError as exc:
                 problems.append(f"{where}.smiles: {exc}")
         return out
@@ -71,12 +65,16 @@ def _from_source(src: LigandSource, index: int, problems: list[str]) -> list[Lig
     return _from_file(src.file, problems)
 
 
+def _ionized(src: LigandSource, ligands: list[Ligand]) -> list[Ligand]:
+    return [ionize(lig) for lig in ligands] if src.ionize else ligands
+
+
 def ligands_from_spec(spec: CampaignSpec) -> list[Ligand]:
     """Every distinct ligand of the spec's sources, in source order."""
     problems: list[str] = []
     seen: dict[str, Ligand] = {}
     for i, src in enumerate(spec.ligands):
-        for lig in _from_source(src, i, problems):
+        for lig in _ionized(src, _from_source(src, i, problems)):
             seen.setdefault(lig.smiles, lig)
     if problems:
         raise SpecError(

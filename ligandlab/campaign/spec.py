@@ -72,6 +72,14 @@ class LigandSource(BaseModel):
         ),
     )
 
+    ionize: bool = Field(
+        default=False,
+        description=(
+            "with smiles or file: charge groups written neutral as they bind the surface "
+            "(amine to ammonium, acid to its anion; `ll.ionize`)"
+        ),
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _default_library(cls, data: Any) -> Any:
@@ -87,6 +95,8 @@ class LigandSource(BaseModel):
                 "give exactly one of library, smiles or file per ligand source"
                 + (f" (got {', '.join(given)})" if given else "")
             )
+        if self.ionize and self.library is not None:
+            raise ValueError("ionize applies to smiles and file sources; library ligands are ions")
         return self
 
     @field_validator("smiles")

@@ -22,6 +22,7 @@ from ligandlab.chem.descriptors import (
 from ligandlab.chem.fragments import Tail
 from ligandlab.chem.hansen import HansenParameters, hansen, hansen_from_smiles
 from ligandlab.chem.io import write_ligands
+from ligandlab.chem.ionize import ionizable_groups, ionize
 from ligandlab.chem.ligand import Anchor, Ligand, Parts
 from ligandlab.chem.mixture import Mixture
 from ligandlab.chem.solvent_match import (
@@ -61,6 +62,8 @@ __all__ = [
     "head_descriptors_for",
     "head_model",
     "interaction_radius",
+    "ionizable_groups",
+    "ionize",
     "ligands_for_solvent",
     "match_solvents",
     "parse_ligand",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -223,6 +224,14 @@ def parse_ligand(text: str) -> Ligand:
             f"{text!r} is neither a library ligand name (TAIL-HEAD, e.g. C8C12-PEA or "
             f"C5-PE/3) nor a valid SMILES: {exc}"
         ) from exc
+
+
+def parse_named_ligand(text: str) -> Ligand:
+    """``parse_ligand`` for a line of a ``.smi`` file or a spec entry: a SMILES or library
+    name, optionally followed by whitespace and a display name."""
+    token, *rest = text.split(None, 1) or [""]
+    lig = parse_ligand(token)
+    return dataclasses.replace(lig, name=rest[0].strip()) if rest else lig
 
 
 def as_ligands(items: object, error: type[LigandLabError] = LigandLabError) -> list[Ligand]:

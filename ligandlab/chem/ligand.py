@@ -129,13 +129,7 @@ class Ligand:
         or attachment points, and its charged groups must carry explicit formal charges
         (protonation states are taken as written, never guessed).
         """
-        mol = parse_smiles(smiles, what="ligand")
-        if any(a.GetAtomicNum() == 0 for a in mol.GetAtoms()):
-            raise InvalidSmilesError(
-                f"ligand SMILES {smiles!r} contains an attachment point '*'; "
-                "a ligand must be a complete molecule (use a tail SMILES for fragments)"
-            )
-        canonical = Chem.MolToSmiles(mol)
+        canonical = Chem.MolToSmiles(parse_ligand_smiles(smiles))
         return _describe(canonical, name or canonical, parts, tail_smiles)
 
     def to_dict(self) -> dict[str, object]:
@@ -179,6 +173,17 @@ def parse_smiles(smiles: str, what: str = "SMILES") -> Chem.Mol:
         raise InvalidSmilesError(
             f"{what} SMILES {smiles!r} has radical electrons on atoms {radicals}; "
             "write closed-shell molecules with explicit hydrogens or formal charges"
+        )
+    return mol
+
+
+def parse_ligand_smiles(smiles: str) -> Chem.Mol:
+    """``parse_smiles`` for a whole ligand: also refuses attachment points."""
+    mol = parse_smiles(smiles, what="ligand")
+    if any(a.GetAtomicNum() == 0 for a in mol.GetAtoms()):
+        raise InvalidSmilesError(
+            f"ligand SMILES {smiles!r} contains an attachment point '*'; "
+            "a ligand must be a complete molecule (use a tail SMILES for fragments)"
         )
     return mol
 

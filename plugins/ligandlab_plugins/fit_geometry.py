@@ -38,7 +38,7 @@ N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
 
 class FitGeometry:
     name = "fit_geometry"
-    version = "4"
+    version = "4.1"
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
 
@@ -75,7 +75,13 @@ class FitGeometry:
             "pocket_radius_A": round(geo.pocket_radius, 3),
         }
         if not lig.anchors:
-            details["reason"] = "no charged binding group"
+            groups = ll.ionizable_groups(lig)
+            details["reason"] = "no charged binding group" + (
+                f"; neutral as written ({', '.join(groups)}): ll.ionize() or --ionize "
+                "gives the surface-bound ion"
+                if groups
+                else ""
+            )
             return ll.ScoreResult(0.0, 0.0, "kcal/mol", details)
         head = desc.head
         pocket_fit, h = 1.0, 0.0
