@@ -5,6 +5,7 @@ Every ``LigandLabError`` is printed as one line on stderr and the command exits 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -333,6 +334,106 @@ def nanocrystal_cmd(
     _print_rows([record], f"{nc.material.name} nanocrystal", as_json, vertical=True)
 
 
+def _parse_weights(weight: list[str] | None) -> dict[str, float] | None:
+    """``scorer=number`` options as a weights dict (None when none are given)."""
+    from ligandlab.errors import WeightError
+
+    if not weight:
+        return None
+    weights: dict[str, float] = {}
+    for w in weight:
+        name, _, val = w.partition("=")
+        try:
+            weights[name] = float(val)
+        except ValueError as exc:
+            raise WeightError(f"weight {w!r} is not scorer=number") from exc
+    return weights
+
+
+def _brief(details: dict[str, object]) -> str:
+    """A scorer's scalar details as key=value on one line (--json has them all)."""
+    items = []
+    for k, v in details.items():
+        if isinstance(v, float):
+            items.append(f"{k}={v:.4g}")
+        elif isinstance(v, (int, str, bool)) or v is None:
+            items.append(f"{k}={v}")
+    return ", ".join(items)
+
+
+@app.command("score")
+def score_cmd(
+    ligand: Annotated[str, typer.Argument(help="library name (C8C12-PEA) or SMILES")],
+    material: Annotated[str, typer.Option(help="material, e.g. CsPbBr3")] = "CsPbBr3",
+    solvent: Annotated[str | None, typer.Option(help="solvent, e.g. toluene")] = None,
+    facet: Annotated[str, typer.Option(help="100, 110 or 111")] = "100",
+    termination: Annotated[Termination, typer.Option(help="surface layer")] = Termination.AX,
+    scorer: Annotated[
+        list[str] | None,
+        typer.Option(help="scorer(s) to run; default every fast one (md_binding runs MD)"),
+    ] = None,
+    weight: Annotated[
+        list[str] | None, typer.Option(help="scorer=weight, e.g. pi_stacking=0.5")
+    ] = None,
+    ionize: Annotated[
+        bool, typer.Option("--ionize", help="charge neutral amines and acids as they bind")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Score one ligand and show why: each scorer's value, raw quantity and details.
+
+    Where `rank` compares many ligands, `score` explains one: the protrusion and span fit
+    behind fit_geometry, the coverage and spacing behind steric_density, and so on.
+    """
+    from ligandlab.chem import ionize as ionize_ligand
+    from ligandlab.chem.assembly import parse_ligand
+    from ligandlab.scoring import score
+
+    lig = parse_ligand(ligand)
+    if ionize:
+        lig = ionize_ligand(lig)
+    card = score(
+        lig,
+        material=material,
+        solvent=solvent,
+        facet=facet,
+        termination=termination.value,
+        weights=_parse_weights(weight),
+        scorers=scorer,
+    )
+    if as_json:
+        record = {
+            "name": lig.name,
+            "smiles": lig.smiles,
+            "material": material,
+            "solvent": solvent,
+            "facet": facet,
+            "termination": termination.value,
+            "total": card.total,
+            "limiting": card.limiting,
+            "scores": {k: dataclasses.asdict(v) for k, v in card.scores.items()},
+            "failures": card.failures,
+        }
+        typer.echo(json.dumps(record, default=str))
+        return
+    rows: list[dict[str, object]] = [
+        {
+            "scorer": name,
+            "value": f"{res.value:.3f}",
+            "raw": f"{res.raw:.4g} {res.unit}".strip(),
+            "details": _brief(res.details),
+        }
+        for name, res in card.scores.items()
+    ]
+    rows += [
+        {"scorer": name, "value": "failed", "raw": "", "details": msg}
+        for name, msg in card.failures.items()
+    ]
+    where = f"{material} ({facet}) {termination.value}" + (f" in {solvent}" if solvent else "")
+    _print_rows(rows, f"{lig.name} on {where}", False)
+    typer.echo(f"total {card.total:.3f}, limited by {card.limiting}")
+
+
 @app.command("rank")
 def rank_cmd(
     material: Annotated[list[str], typer.Option(help="material(s), e.g. CsPbBr3")] = ["CsPbBr3"],  # noqa: B006
@@ -370,7 +471,7 @@ def rank_cmd(
     from ligandlab.chem import ionize as ionize_ligand
     from ligandlab.chem.assembly import parse_named_ligand
     from ligandlab.chem.io import check_writable
-    from ligandlab.errors import InvalidSmilesError, OutputError, WeightError
+    from ligandlab.errors import InvalidSmilesError, OutputError
     from ligandlab.scoring import rank
 
     items = [parse_named_ligand(t) for t in smiles or []]
@@ -400,15 +501,7 @@ def rank_cmd(
         items += list(enumerate_ligands())
     if not items:
         raise LigandLabError("give --smiles, --file or --library")
-    weights: dict[str, float] | None = None
-    if weight:
-        weights = {}
-        for w in weight:
-            name, _, val = w.partition("=")
-            try:
-                weights[name] = float(val)
-            except ValueError as exc:
-                raise WeightError(f"weight {w!r} is not scorer=number") from exc
+    weights = _parse_weights(weight)
     suffix = output.suffix.lower() if output is not None else ""
     if output is not None:  # fail before the ranking, not after it
         if suffix not in (".csv", ".json"):

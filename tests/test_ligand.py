@@ -146,6 +146,8 @@ def test_ionize_keeps_names_and_refuses_bad_input() -> None:
     assert ll.ionize(oam).name == "oleylamine"
     assert ll.ionize("CCCCCCCCN", name="OctA").name == "OctA"
     assert ll.ionize("CCCCCCCCN").name == "CCCCCCCC[NH3+]"
+    # a name that was only the neutral SMILES follows the new SMILES
+    assert ll.ionize(ll.Ligand.from_smiles("CCCCCCCCN")).name == "CCCCCCCC[NH3+]"
     for bad in ("C(C", "[*]CCN", "CCN.Cl"):
         with pytest.raises(ll.errors.InvalidSmilesError):
             ll.ionize(bad)

@@ -120,6 +120,18 @@ def test_every_fast_scorer_handles_every_ligand_class(smiles: str, cls: str, mod
     assert card.scores["solvent_match"].details["solvent"] == "toluene"
 
 
+def test_weights_not_named_stay_1() -> None:
+    """`--weight pi_stacking=0.5` down-weights one scorer; it does not drop the others."""
+    names = ["fit_geometry", "steric_density"]
+    card = ll.score("C5-PEA", scorers=names)
+    f, s = (card.scores[n].value for n in names)
+    assert card.total == pytest.approx(math.sqrt(f * s))
+    heavy = ll.score("C5-PEA", scorers=names, weights={"fit_geometry": 2})
+    assert heavy.total == pytest.approx((f * f * s) ** (1 / 3))
+    only = ll.score("C5-PEA", scorers=names, weights={"steric_density": 0})
+    assert only.total == pytest.approx(f) and only.limiting == "fit_geometry"
+
+
 def test_bad_weights() -> None:
     with pytest.raises(UnknownScorerError, match="fit_geometry"):
         ll.rank(["C5-PEA"], weights={"fit_geometri": 1.0})
@@ -430,3 +442,28 @@ def test_neutral_reagents_get_a_hint_and_rank_as_ions_with_ionize(tmp_path, caps
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2 and "reagents.smi, line 2" in capsys.readouterr().err
+
+
+def test_cli_score_explains_one_ligand(capsys) -> None:  # type: ignore[no-untyped-def]
+    main(["score", "C8C12-PEA", "--material", "CsPbI3", "--solvent", "toluene", "--json"])
+    rec = json.loads(capsys.readouterr().out)
+    card = ll.score("C8C12-PEA", material="CsPbI3", solvent="toluene")
+    assert rec["total"] == pytest.approx(card.total) and rec["limiting"] == card.limiting
+    assert set(rec["scores"]) == set(card.scores)
+    fit = rec["scores"]["fit_geometry"]
+    assert fit["details"] == card.scores["fit_geometry"].details and fit["unit"] == "kcal/mol"
+    main(["score", "C8C12-PEA", "--material", "CsPbI3", "--solvent", "toluene"])
+    out = capsys.readouterr().out
+    assert "steric_density" in out and "spacing_nm=" in out and "limited by" in out
+    main(["score", "CCCCCCCCN", "--ionize", "--scorer", "fit_geometry", "--json"])
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["smiles"] == "CCCCCCCC[NH3+]" and rec["scores"]["fit_geometry"]["value"] > 0.4
+    for argv, msg in [
+        (["score", "C5-PEA", "--scorer", "nope"], "unknown scorer"),
+        (["score", "C(C"], "cannot be parsed"),
+        (["score", "C5-PEA", "--weight", "fit_geometry=x"], "scorer=number"),
+    ]:
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and msg in err and err.count("\n") == 1

@@ -74,8 +74,9 @@ def ionize(ligand: Ligand | str, name: str | None = None) -> Ligand:
     nothing to change is returned as it is. The name is ``name``, else a Ligand's own name,
     else the new canonical SMILES.
     """
-    if isinstance(ligand, Ligand):
-        smiles, keep_name = ligand.smiles, ligand.name
+    if isinstance(ligand, Ligand):  # a name that is only the old SMILES is not kept
+        smiles = ligand.smiles
+        keep_name = None if ligand.name == ligand.smiles else ligand.name
     else:
         smiles, keep_name = ligand, None
     mol = Chem.RWMol(parse_ligand_smiles(smiles))

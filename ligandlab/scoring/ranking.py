@@ -59,12 +59,12 @@ class ScoreCard:
 
 
 def check_weights(weights: dict[str, float] | None, names: Sequence[str]) -> dict[str, float]:
-    """Weights for ``names`` (default 1 each); unknown names, negative or all-zero weights
-    raise a clear error."""
+    """Weights for ``names``: those given, 1 for every scorer not named. Unknown names,
+    negative or all-zero weights raise a clear error."""
+    out = {n: 1.0 for n in names}
     if weights is None:
-        return {n: 1.0 for n in names}
+        return out
     known = set(scorers())
-    out = {n: 0.0 for n in names}
     for name, w in weights.items():
         if name not in known:
             get_scorer(name)  # raises UnknownScorerError listing the known names
