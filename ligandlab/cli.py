@@ -439,7 +439,9 @@ def rank_cmd(
     material: Annotated[list[str], typer.Option(help="material(s), e.g. CsPbBr3")] = ["CsPbBr3"],  # noqa: B006
     solvent: Annotated[list[str] | None, typer.Option(help="solvent(s), e.g. toluene")] = None,
     smiles: Annotated[list[str] | None, typer.Option(help="ligand names or SMILES")] = None,
-    file: Annotated[Path | None, typer.Option(help="file with one SMILES or name per line")] = None,
+    file: Annotated[
+        Path | None, typer.Option(help=".smi (SMILES or name [display name] per line) or .sdf")
+    ] = None,
     use_library: Annotated[
         bool, typer.Option("--library", help="rank the whole default library")
     ] = False,
@@ -463,29 +465,21 @@ def rank_cmd(
 ) -> None:
     """Rank ligands on materials (and in solvents) with every fast scorer.
 
-    --file takes one SMILES or library name per line, optionally followed by a display
-    name. Protonation states are taken as written: neutral oleylamine has no binding
-    group. --ionize gives the bound ions (oleylammonium, oleate); see ll.ionize.
+    --file takes a .sdf, or a .smi with one SMILES or library name per line, optionally
+    followed by a display name. Protonation states are taken as written: neutral
+    oleylamine has no binding group. --ionize gives the bound ions (oleylammonium,
+    oleate); see ll.ionize.
     """
     from ligandlab.chem import enumerate_ligands, ionizable_groups
     from ligandlab.chem import ionize as ionize_ligand
     from ligandlab.chem.assembly import parse_named_ligand
-    from ligandlab.chem.io import check_writable
-    from ligandlab.errors import InvalidSmilesError, OutputError
+    from ligandlab.chem.io import check_writable, read_ligands
+    from ligandlab.errors import OutputError
     from ligandlab.scoring import rank
 
     items = [parse_named_ligand(t) for t in smiles or []]
     if file is not None:
-        try:
-            lines = file.read_text().splitlines()
-        except OSError as exc:
-            raise LigandLabError(f"cannot read {file}: {exc.strerror or exc}") from exc
-        for n, line in enumerate(lines, 1):
-            if line.strip() and not line.lstrip().startswith("#"):
-                try:
-                    items.append(parse_named_ligand(line))
-                except LigandLabError as exc:
-                    raise InvalidSmilesError(f"{file.name}, line {n}: {exc}") from exc
+        items += read_ligands(file)
     if ionize:
         items = [ionize_ligand(lig) for lig in items]
     else:

@@ -148,3 +148,27 @@ def test_cli_cache_lists_and_clears_only_cache_data(
     with pytest.raises(SystemExit) as exc:
         main(["cache"])
     assert exc.value.code == 2 and "cache is off" in capsys.readouterr().err
+
+
+def test_read_ligands_round_trips_written_files(tmp_path: Path) -> None:
+    ligs = [
+        ll.build_ligand("PE", 2, "C8C12"),
+        ll.Ligand.from_smiles("CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]", name="oleate anion"),
+    ]
+    for suffix in (".sdf", ".smi"):
+        path = ll.write_ligands(ligs, tmp_path / f"l{suffix}")
+        back = ll.read_ligands(path)
+        assert [(x.smiles, x.name) for x in back] == [(x.smiles, x.name) for x in ligs]
+    # a 3D SDF from elsewhere: no stereo invented at the phosphate P (resonance)
+    foreign = tmp_path / "foreign.sdf"
+    text = (tmp_path / "l.sdf").read_text()
+    foreign.write_text(text.replace(">  <smiles>", ">  <orig_smiles>"))
+    assert not any("[P@" in lig.smiles for lig in ll.read_ligands(foreign))
+    bad = tmp_path / "bad.smi"
+    bad.write_text("CCN ok\nC(C broken\n\n# note\n[*]CC dummy\n")
+    with pytest.raises(ll.errors.InvalidSmilesError, match="2 unreadable") as exc:
+        ll.read_ligands(bad)
+    assert "bad.smi: line 2" in str(exc.value) and "bad.smi: line 5" in str(exc.value)
+    for path, msg in [(tmp_path / "x.mol2", "use one of"), (tmp_path / "no.smi", "no such")]:
+        with pytest.raises(ll.LigandLabError, match=msg):
+            ll.read_ligands(path)

@@ -441,7 +441,7 @@ def test_neutral_reagents_get_a_hint_and_rank_as_ions_with_ionize(tmp_path, caps
     smi.write_text(f"{oam}\nC(C\n")
     with pytest.raises(SystemExit) as exc:
         main(argv)
-    assert exc.value.code == 2 and "reagents.smi, line 2" in capsys.readouterr().err
+    assert exc.value.code == 2 and "reagents.smi: line 2" in capsys.readouterr().err
 
 
 def test_cli_score_explains_one_ligand(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -9,39 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdkit import Chem
-
 from ligandlab.campaign.spec import CampaignSpec, LigandSource, SpecError
 from ligandlab.chem.assembly import enumerate_ligands, parse_named_ligand
+from ligandlab.chem.io import read_ligand_file
 from ligandlab.chem.ionize import ionize
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import LigandLabError
 
 
 def _from_file(path: Path, problems: list[str]) -> list[Ligand]:
-    out: list[Ligand] = []
-    if path.suffix.lower() == ".sdf":
-        for i, mol in enumerate(Chem.SDMolSupplier(str(path), removeHs=False)):
-            if mol is None:
-                problems.append(f"{path.name}: record {i + 1} could not be read by RDKit")
-                continue
-            name = mol.GetProp("_Name") if mol.HasProp("_Name") else ""
-            try:
-                smi = Chem.MolToSmiles(Chem.RemoveHs(mol))
-                lig = Ligand.from_smiles(smi, name=name or None)
-            except LigandLabError as exc:
-                problems.append(f"{path.name}: record {i + 1}: {exc}")
-                continue
-            out.append(lig)
-        return out
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            out.append(parse_named_ligand(line))
-        except LigandLabError as exc:
-            problems.append(f"{path.name}: line {n}: {exc}")
-    return out
+    try:
+        ligands, bad = read_ligand_file(path)
+    except LigandLabError as exc:
+        problems.append(str(exc))
+        return []
+    problems.extend(bad)
+    return ligands
 
 
 def _from_source(src: LigandSource, index: int, problems: list[str]) -> list[Ligand]:

@@ -67,8 +67,8 @@ class LigandSource(BaseModel):
     file: Path | None = Field(
         default=None,
         description=(
-            "a `.smi`/`.txt` (SMILES [name] per line, `#` comments) or `.sdf` file, relative to "
-            "the spec file"
+            "a `.smi`/`.smiles`/`.txt` (SMILES [name] per line, `#` comments) or `.sdf`/`.mol` "
+            "file, relative to the spec file"
         ),
     )
 
@@ -125,8 +125,10 @@ class LigandSource(BaseModel):
             return v
         base = (info.context or {}).get("base")
         path = v if v.is_absolute() or base is None else Path(base) / v
-        if path.suffix.lower() not in (".smi", ".sdf", ".txt"):
-            raise ValueError(f"{v}: ligand files must be .smi, .txt or .sdf")
+        from ligandlab.chem.io import READ_FORMATS
+
+        if path.suffix.lower() not in READ_FORMATS:
+            raise ValueError(f"{v}: ligand files must be {', '.join(READ_FORMATS)}")
         if not path.is_file():
             raise ValueError(f"ligand file {path} does not exist")
         return path

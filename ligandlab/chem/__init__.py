@@ -21,7 +21,7 @@ from ligandlab.chem.descriptors import (
 )
 from ligandlab.chem.fragments import Tail
 from ligandlab.chem.hansen import HansenParameters, hansen, hansen_from_smiles
-from ligandlab.chem.io import write_ligands
+from ligandlab.chem.io import read_ligands, write_ligands
 from ligandlab.chem.ionize import ionizable_groups, ionize
 from ligandlab.chem.ligand import Anchor, Ligand, Parts
 from ligandlab.chem.mixture import Mixture
@@ -67,6 +67,7 @@ __all__ = [
     "ligands_for_solvent",
     "match_solvents",
     "parse_ligand",
+    "read_ligands",
     "solvent_classes",
     "split_head_tail",
     "tail_descriptors",

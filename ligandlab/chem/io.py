@@ -1,4 +1,5 @@
-"""Writing ligands as SDF, MOL2, PDB or SMILES files (format from the file extension)."""
+"""Ligand files: write SDF, MOL2, PDB or SMILES; read SMILES lists and SDF (format from the
+file extension)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from pathlib import Path
 
 from rdkit import Chem
 
+from ligandlab.chem.assembly import parse_named_ligand
 from ligandlab.chem.conformers import conformers
 from ligandlab.chem.ligand import Ligand
-from ligandlab.errors import OutputError
+from ligandlab.errors import InvalidSmilesError, LigandLabError, OutputError
 
 FORMATS = {
     ".sdf": "sdf",
@@ -55,6 +57,85 @@ def write_ligands(ligands: Sequence[Ligand], path: str | Path, n_conformers: int
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
+
+
+READ_FORMATS = (".sdf", ".mol", ".smi", ".smiles", ".txt")
+
+
+def read_ligand_file(path: str | Path) -> tuple[list[Ligand], list[str]]:
+    """The ligands of a file, and one message per entry that could not be read.
+
+    ``.sdf``/``.mol``: each record, named by its title line, charges as drawn. ``.smi``,
+    ``.smiles``, ``.txt``: a SMILES or library name per line, optionally followed by
+    whitespace and a display name; blank lines and ``#`` comments are skipped.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in READ_FORMATS:
+        raise LigandLabError(
+            f"cannot read ligands from {path.name}: use one of {', '.join(READ_FORMATS)}"
+        )
+    if not path.is_file():
+        raise LigandLabError(f"cannot read {path}: no such file")
+    out: list[Ligand] = []
+    problems: list[str] = []
+    if suffix in (".sdf", ".mol"):
+        for i, mol in enumerate(Chem.SDMolSupplier(str(path), removeHs=False)):
+            if mol is None:
+                problems.append(f"{path.name}: record {i + 1} could not be read by RDKit")
+                continue
+            name = mol.GetProp("_Name").strip() if mol.HasProp("_Name") else ""
+            try:
+                out.append(Ligand.from_smiles(_sdf_smiles(mol), name=name or None))
+            except LigandLabError as exc:
+                problems.append(f"{path.name}: record {i + 1}: {exc}")
+        return out, problems
+    try:
+        lines = path.read_text().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LigandLabError(f"cannot read {path}: {exc}") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            out.append(parse_named_ligand(line))
+        except LigandLabError as exc:
+            problems.append(f"{path.name}: line {n}: {exc}")
+    return out, problems
+
+
+def _sdf_smiles(mol: Chem.Mol) -> str:
+    """SMILES of an SDF record. RDKit perceives stereo from 3D coordinates, including at P
+    and S atoms whose "different" terminal O are resonance forms of one anion; those tags
+    are dropped. A record written by ``write_ligands`` carries its ``smiles``; when that has
+    the same connectivity it is used, so centres left unspecified stay so."""
+    mol = Chem.RemoveHs(mol)
+    for atom in mol.GetAtoms():
+        if atom.GetSymbol() in ("P", "S"):
+            terminal = [
+                n for n in atom.GetNeighbors() if n.GetSymbol() == "O" and n.GetDegree() == 1
+            ]
+            if len(terminal) >= 2:
+                atom.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+    smi = Chem.MolToSmiles(mol)
+    if mol.HasProp("smiles"):
+        own = Chem.MolFromSmiles(mol.GetProp("smiles"))
+        if own is not None and _flat(own) == _flat(mol):
+            return Chem.MolToSmiles(own)
+    return smi
+
+
+def _flat(mol: Chem.Mol) -> str:
+    return Chem.MolToSmiles(mol, isomericSmiles=False)
+
+
+def read_ligands(path: str | Path) -> list[Ligand]:
+    """Every ligand of a ``.sdf``, ``.mol`` or SMILES-list file (``read_ligand_file``); one
+    error naming every bad line or record if any cannot be read."""
+    ligands, problems = read_ligand_file(path)
+    if problems:
+        raise InvalidSmilesError(f"{len(problems)} unreadable entries: " + " | ".join(problems))
+    return ligands
 
 
 def check_writable(path: Path) -> None:
