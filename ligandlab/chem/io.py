@@ -117,12 +117,11 @@ def _sdf_smiles(mol: Chem.Mol) -> str:
             ]
             if len(terminal) >= 2:
                 atom.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
-    smi = Chem.MolToSmiles(mol)
     if mol.HasProp("smiles"):
         own = Chem.MolFromSmiles(mol.GetProp("smiles"))
         if own is not None and _flat(own) == _flat(mol):
             return Chem.MolToSmiles(own)
-    return smi
+    return Chem.MolToSmiles(mol)
 
 
 def _flat(mol: Chem.Mol) -> str:

@@ -25,36 +25,32 @@ from rdkit import Chem
 
 from ligandlab.chem.ligand import Ligand, parse_ligand_smiles
 
-# (group name, what it becomes, SMARTS; the first atom is the one that changes, the second,
-# where present, is the centre that may change only once).
-_ACIDS: tuple[tuple[str, str, str], ...] = (
-    ("carboxylic acid", "carboxylate", "[OX2H1;+0][CX3](=O)"),
-    ("phosphonic/phosphoric acid", "phosphonate/phosphate", "[OX2H1;+0][PX4;+0;!$(P[OX1-])](=O)"),
-    ("sulfonic/sulfuric acid", "sulfonate/sulfate", "[OX2H1;+0][SX4;+0](=O)=O"),
+# (group name, SMARTS): the first atom is the one that changes; the others make up the
+# group, whose atoms may change only once (one proton per group).
+_ACIDS: tuple[tuple[str, str], ...] = (
+    ("carboxylic acid", "[OX2H1;+0][CX3](=O)"),
+    ("phosphonic/phosphoric acid", "[OX2H1;+0][PX4;+0;!$(P[OX1-])](=O)"),
+    ("sulfonic/sulfuric acid", "[OX2H1;+0][SX4;+0](=O)=O"),
 )
-_BASES: tuple[tuple[str, str, str], ...] = (
-    ("amidine/guanidine", "amidinium", "[NX2;+0;!$(N-[!#6;!#1])]=[CX3][NX3;+0;!$(N[a])]"),
-    ("amine", "ammonium", "[NX3;+0;!$(N~[!#6;!#1]);!$(N[#6;!X4])]"),
+_BASES: tuple[tuple[str, str], ...] = (
+    ("amidine/guanidine", "[NX2;+0;!$(N-[!#6;!#1])]=[CX3][NX3;+0;!$(N[a])]"),
+    ("amine", "[NX3;+0;!$(N~[!#6;!#1]);!$(N[#6;!X4])]"),
 )
-_PATTERNS = [(name, product, -1, Chem.MolFromSmarts(sma)) for name, product, sma in _ACIDS] + [
-    (name, product, +1, Chem.MolFromSmarts(sma)) for name, product, sma in _BASES
+_PATTERNS = [(name, -1, Chem.MolFromSmarts(sma)) for name, sma in _ACIDS] + [
+    (name, +1, Chem.MolFromSmarts(sma)) for name, sma in _BASES
 ]
 
 
-def _sites(mol: Chem.Mol) -> list[tuple[int, int, str, str]]:
-    """(atom index, charge change, group, product) for every group ``ionize`` changes."""
-    out: list[tuple[int, int, str, str]] = []
-    used_atoms: set[int] = set()
-    used_centres: set[int] = set()
-    for name, product, dq, patt in _PATTERNS:
+def _sites(mol: Chem.Mol) -> list[tuple[int, int, str]]:
+    """(atom index, charge change, group name) for every group ``ionize`` changes."""
+    out: list[tuple[int, int, str]] = []
+    used: set[int] = set()
+    for name, dq, patt in _PATTERNS:
         for match in mol.GetSubstructMatches(patt):
-            atom = match[0]
-            centre = match[1] if len(match) > 1 else atom
-            if atom in used_atoms or centre in used_centres:
+            if used.intersection(match):
                 continue  # one proton per group: a diacid P or a guanidine changes once
-            used_atoms.add(atom)
-            used_centres.update(match)
-            out.append((atom, dq, name, product))
+            used.update(match)
+            out.append((match[0], dq, name))
     return out
 
 
@@ -62,7 +58,7 @@ def ionizable_groups(ligand: Ligand | str) -> tuple[str, ...]:
     """The neutral acid and base groups that ``ionize`` would charge, e.g. ``('amine',)``."""
     smiles = ligand.smiles if isinstance(ligand, Ligand) else ligand
     mol = parse_ligand_smiles(smiles)
-    return tuple(name for _, _, name, _ in _sites(mol))
+    return tuple(name for _, _, name in _sites(mol))
 
 
 def ionize(ligand: Ligand | str, name: str | None = None) -> Ligand:
@@ -83,7 +79,7 @@ def ionize(ligand: Ligand | str, name: str | None = None) -> Ligand:
     sites = _sites(mol)
     if not sites and isinstance(ligand, Ligand):
         return ligand if name is None else Ligand.from_smiles(ligand.smiles, name=name)
-    for idx, dq, _, _ in sites:
+    for idx, dq, _ in sites:
         atom = mol.GetAtomWithIdx(idx)
         h = atom.GetTotalNumHs()
         atom.SetFormalCharge(atom.GetFormalCharge() + dq)
