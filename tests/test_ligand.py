@@ -61,7 +61,8 @@ def test_canonical_identity_and_key() -> None:
     [
         ("CC(C", "cannot be parsed"),
         ("C[N](C)(C)(C)C", "not a valid molecule"),
-        ("CC[NH3+].[Br-]", "2 fragments"),
+        ("CC[NH3+].CC(=O)[O-]", "2 molecules besides spectator ions"),
+        ("[Cs+].[Br-]", "only spectator ions"),
         ("C[CH2]", "radical"),
         ("[*]CCCC", "attachment point"),
         ("", "empty"),
@@ -70,6 +71,28 @@ def test_canonical_identity_and_key() -> None:
 def test_bad_smiles(smiles: str, fragment: str) -> None:
     with pytest.raises(ll.errors.InvalidSmilesError, match=fragment):
         ll.Ligand.from_smiles(smiles)
+
+
+@pytest.mark.parametrize(
+    ("written", "ligand"),
+    [
+        ("[Na+].[O-]C(=O)CCCCCCC/C=C\\CCCCCCCC", "CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]"),  # sodium oleate
+        ("CCCCCCCCCCCC[N+](C)(C)CCCCCCCCCCCC.[Br-]", "CCCCCCCCCCCC[N+](C)(C)CCCCCCCCCCCC"),  # DDAB
+        ("CCCCCCCCCCCCOS(=O)(=O)[O-].[Na+]", "CCCCCCCCCCCCOS(=O)(=O)[O-]"),  # SDS
+        ("[Na+].[Na+].[O-]P(=O)([O-])CCCCCCCC", "CCCCCCCCP(=O)([O-])[O-]"),
+        ("CC[NH3+].O.[Cl-]", "CC[NH3+]"),  # hydrate
+        ("CC[NH3+].F[B-](F)(F)F", "CC[NH3+]"),
+        ("CC[NH3+].[O-]Cl(=O)(=O)=O", "CC[NH3+]"),
+        ("CC[NH3+].OS(=O)(=O)[O-]", "CC[NH3+]"),
+        ("CCCCCCCCN.Br", "CCCCCCCCN"),  # a hydrobromide as written: ionize() charges it
+        ("[Na+].CC(=O)[O-]", "CC(=O)[O-]"),  # acetate is a ligand, not a spectator
+    ],
+)
+def test_salts_lose_their_spectator_ions(written: str, ligand: str) -> None:
+    lig = ll.Ligand.from_smiles(written)
+    assert lig.smiles == ligand
+    assert lig.name == ligand  # named by the ligand, not by the salt
+    assert lig == ll.Ligand.from_smiles(ligand)
 
 
 def test_bad_fragments_and_names() -> None:
@@ -148,6 +171,8 @@ def test_ionize_keeps_names_and_refuses_bad_input() -> None:
     assert ll.ionize("CCCCCCCCN").name == "CCCCCCCC[NH3+]"
     # a name that was only the neutral SMILES follows the new SMILES
     assert ll.ionize(ll.Ligand.from_smiles("CCCCCCCCN")).name == "CCCCCCCC[NH3+]"
-    for bad in ("C(C", "[*]CCN", "CCN.Cl"):
+    for bad in ("C(C", "[*]CCN", "CCN.CCC(=O)O"):
         with pytest.raises(ll.errors.InvalidSmilesError):
             ll.ionize(bad)
+    # the amine hydrobromide as written: HBr is dropped and the amine charged
+    assert ll.ionize("CCCCCCCCN.Br").smiles == "CCCCCCCC[NH3+]"

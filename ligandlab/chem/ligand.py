@@ -13,6 +13,7 @@ from typing import Literal
 
 from rdkit import Chem, RDLogger
 from rdkit.Chem import Descriptors, rdMolDescriptors
+from rdkit.Chem.SaltRemover import SaltRemover
 
 from ligandlab.errors import InvalidSmilesError
 
@@ -149,8 +150,11 @@ class Ligand:
         }
 
 
-def parse_smiles(smiles: str, what: str = "SMILES") -> Chem.Mol:
-    """Parse and sanitise, raising ``InvalidSmilesError`` with RDKit's reason."""
+def parse_smiles(smiles: str, what: str = "SMILES", *, fragments: bool = False) -> Chem.Mol:
+    """Parse and sanitise, raising ``InvalidSmilesError`` with RDKit's reason.
+
+    One molecule unless ``fragments`` is true (the caller then deals with the pieces).
+    """
     if not isinstance(smiles, str) or not smiles.strip():
         raise InvalidSmilesError(f"empty {what} SMILES; give a SMILES string such as 'CC[NH3+]'")
     with _quiet_rdkit():
@@ -163,23 +167,62 @@ def parse_smiles(smiles: str, what: str = "SMILES") -> Chem.Mol:
             raise InvalidSmilesError(
                 f"{what} SMILES {smiles!r} is not a valid molecule: {exc}"
             ) from exc
-    if len(Chem.GetMolFrags(mol)) != 1:
+    if not fragments and len(Chem.GetMolFrags(mol)) != 1:
         raise InvalidSmilesError(
             f"{what} SMILES {smiles!r} has {len(Chem.GetMolFrags(mol))} fragments; "
             "give one molecule without counter-ions or solvent"
         )
+    _refuse_radicals(mol, smiles, what)
+    return mol
+
+
+def _refuse_radicals(mol: Chem.Mol, smiles: str, what: str) -> None:
     radicals = [a.GetIdx() for a in mol.GetAtoms() if a.GetNumRadicalElectrons()]
     if radicals:
         raise InvalidSmilesError(
             f"{what} SMILES {smiles!r} has radical electrons on atoms {radicals}; "
             "write closed-shell molecules with explicit hydrogens or formal charges"
         )
-    return mol
+
+
+# Spectator ions and water that a ligand written as a salt or hydrate may carry, e.g.
+# sodium oleate, oleylammonium bromide, DDAB, "RNH2.HBr". They are dropped; the ligand is
+# the one fragment left. RDKit's default Salts.txt is not used because it also strips
+# acetate, trifluoroacetate, tosylate and other organic ions that are ligands in their own
+# right here; a second organic fragment is an error, never a guess.
+SPECTATOR_IONS: tuple[tuple[str, str], ...] = (
+    ("alkali and alkaline-earth cations", "[Li,Na,K,Rb,Cs,Mg,Ca,Sr,Ba]"),
+    ("halides (and HX written neutral)", "[F,Cl,Br,I]"),
+    ("ammonium", "[NX4H4+]"),
+    ("water", "[OX2H2]"),
+    ("tetrafluoroborate", "F[B-](F)(F)F"),
+    ("hexafluorophosphate", "F[P-](F)(F)(F)(F)F"),
+    ("sulfate, hydrogen sulfate", "[OX1-,OX2H1]S(=O)(=O)[OX1-,OX2H1]"),
+    ("nitrate", "[OX1-][N+](=O)[OX1-]"),
+    ("perchlorate", "[#8]~[#17](~[#8])(~[#8])~[#8]"),
+)
+_SPECTATORS = SaltRemover(defnData="\n".join(sma for _, sma in SPECTATOR_IONS))
 
 
 def parse_ligand_smiles(smiles: str) -> Chem.Mol:
-    """``parse_smiles`` for a whole ligand: also refuses attachment points."""
-    mol = parse_smiles(smiles, what="ligand")
+    """``parse_smiles`` for a whole ligand: spectator ions (``SPECTATOR_IONS``) are
+    dropped from salts, and one molecule without attachment points must remain."""
+    mol = parse_smiles(smiles, what="ligand", fragments=True)
+    if len(Chem.GetMolFrags(mol)) > 1:
+        with _quiet_rdkit():
+            mol = _SPECTATORS.StripMol(mol, dontRemoveEverything=True)
+        pieces = Chem.MolToSmiles(mol).split(".")
+        if len(pieces) > 1:
+            raise InvalidSmilesError(
+                f"ligand SMILES {smiles!r} holds {len(pieces)} molecules besides spectator "
+                f"ions ({', '.join(pieces)}); give one ligand (the ions of an ion pair are "
+                "separate ligands)"
+            )
+        if _SPECTATORS.StripMol(mol).GetNumAtoms() == 0:
+            raise InvalidSmilesError(
+                f"ligand SMILES {smiles!r} holds only spectator ions (metal cations, "
+                "halides, water and other inorganic ions); give the ligand molecule"
+            )
     if any(a.GetAtomicNum() == 0 for a in mol.GetAtoms()):
         raise InvalidSmilesError(
             f"ligand SMILES {smiles!r} contains an attachment point '*'; "
