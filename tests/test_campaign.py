@@ -13,13 +13,14 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
 import ligandlab as ll
 from ligandlab.campaign import CampaignResult, SpecError, Store
-from ligandlab.campaign.report import best_per_material
+from ligandlab.campaign.report import _cell_colours, best_per_material
 from ligandlab.campaign.store import Outcome
 from ligandlab.cli import main as cli_main
 
@@ -401,3 +402,14 @@ def test_ionize_source_charges_smiles_and_file_ligands(tmp_path: Path) -> None:
     assert got == {"oleylamine": "ammonium", "DDPA": "phosphonate", "CCCCCCCCN": "neutral"}
     with pytest.raises(SpecError, match="ionize applies to smiles and file"):
         ll.Campaign(ligands=[{"library": {}, "ionize": True}], materials=["CsPbBr3"])
+
+
+def test_breakdown_colours_bonus_columns_apart() -> None:
+    data = np.array([[0.0, 0.0, np.nan], [1.0, 1.0, 1.0]])
+    rgba = _cell_colours(data, np.array([False, True, False]))
+    red, white = rgba[0, 0], rgba[0, 1]
+    assert red[0] > 0.6 and red[1] < 0.1  # a score of 0 is red
+    assert min(white[:3]) > 0.95  # a bonus of 0 is white: no bonus, not a defect
+    assert rgba[1, 1][2] > rgba[1, 1][0] + 0.3  # a full bonus is blue
+    assert rgba[1, 0][1] > rgba[1, 0][0] + 0.3  # a full score is green
+    assert tuple(rgba[0, 2]) == (0.85, 0.85, 0.85, 1.0)  # missing: grey

@@ -70,18 +70,42 @@ def _save(fig: Any, path: Path) -> str:
     return path.name
 
 
-def _breakdown(df: pd.DataFrame, names: list[str], path: Path, top: int) -> str:
+def _cell_colours(data: np.ndarray, is_bonus: np.ndarray) -> np.ndarray:
+    """RGBA per cell: red-to-green for scores, white-to-blue for bonus columns (a bonus of 0
+    means "no bonus", not a defect); grey where a value is missing."""
+    import matplotlib
+
+    filled = np.nan_to_num(data, nan=0.0).clip(0.0, 1.0)
+    rgba = np.where(
+        is_bonus[None, :, None],
+        matplotlib.colormaps["Blues"](filled),
+        matplotlib.colormaps["RdYlGn"](filled),
+    )
+    rgba[~np.isfinite(data)] = (0.85, 0.85, 0.85, 1.0)
+    return rgba
+
+
+def _breakdown(
+    df: pd.DataFrame, names: list[str], bonus: frozenset[str], path: Path, top: int
+) -> str:
     plt = _plt()
     sub = df.head(top)
-    data = sub[["total", *names]].to_numpy(float)
+    cols = ["total", *names]
+    data = sub[cols].to_numpy(float)
+    is_bonus = np.array([c in bonus for c in cols])
     fig, ax = plt.subplots(figsize=(1.2 + 1.0 * (len(names) + 1), 0.9 + 0.28 * max(len(sub), 1)))
-    im = ax.imshow(data, vmin=0, vmax=1, cmap="RdYlGn", aspect="auto")
-    ax.set_xticks(range(len(names) + 1), ["total", *names], rotation=30, ha="right", fontsize=8)
+    ax.imshow(_cell_colours(data, is_bonus), aspect="auto")
+    labels = [f"{c} (bonus)" if c in bonus else c for c in cols]
+    ax.set_xticks(range(len(cols)), labels, rotation=30, ha="right", fontsize=8)
     ax.set_yticks(range(len(sub)), [_label(r) for _, r in sub.iterrows()], fontsize=7)
     for (i, j), v in np.ndenumerate(data):
         if np.isfinite(v):
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6)
-    fig.colorbar(im, ax=ax, fraction=0.03)
+            dark = bool(is_bonus[j]) and v > 0.55  # black text is unreadable on deep blue
+            ax.text(
+                j, i, f"{v:.2f}", ha="center", va="center", fontsize=6, color="w" if dark else "k"
+            )
+    scale = plt.cm.ScalarMappable(norm=plt.Normalize(0, 1), cmap="RdYlGn")
+    fig.colorbar(scale, ax=ax, fraction=0.03)
     return _save(fig, path)
 
 
@@ -152,12 +176,13 @@ def write_report(result: CampaignResult, directory: Path, top: int = 25) -> Path
     df = result.table
     names = result.scorers
     ok = df[df["failed"] == ""]
+    bonus = _bonus(names)
     figs = {
-        "breakdown": _breakdown(ok, names, directory / "breakdown.png", min(top, 30)),
+        "breakdown": _breakdown(ok, names, bonus, directory / "breakdown.png", min(top, 30)),
         "heatmap": _heatmap(df, directory / "tails_solvents.png"),
     }
     figs["pareto"], pareto_caption = _pareto(
-        ok if len(ok) else df, names, _bonus(names), directory / "pareto.png"
+        ok if len(ok) else df, names, bonus, directory / "pareto.png"
     )
     structures = []
     for i, (_, r) in enumerate(ok.drop_duplicates("smiles").head(6).iterrows()):
