@@ -15,7 +15,7 @@ import pandas as pd
 
 from ligandlab.campaign.store import CANDIDATE_COLUMNS, Store
 from ligandlab.errors import LigandLabError, OutputError
-from ligandlab.scoring.ranking import aggregate, check_weights, pareto_front
+from ligandlab.scoring.ranking import aggregate_many, check_weights, pareto_front
 
 INFO = [c for c in CANDIDATE_COLUMNS if c != "position"]
 # ligandlab.simulate.analysis.MODES, not imported here: that would load OpenMM on import
@@ -84,13 +84,9 @@ class CampaignResult:
         df = df.join(values, on="key")
         failed_text = failed.to_dict()
         df["failed"] = [failed_text.get(k, "") for k in df["key"]]
-        bonus = _bonus(names)
-        totals, limiting = [], []
-        for row in df[names].itertuples(index=False):
-            vals = {n: v for n, v in zip(names, row, strict=True) if not pd.isna(v)}
-            t, lim = aggregate(vals, self.weights, bonus)
-            totals.append(t)
-            limiting.append(lim)
+        totals, limiting = aggregate_many(
+            df[names].to_numpy(float), names, self.weights, _bonus(names)
+        )
         df["total"] = totals
         df["limiting"] = limiting
         if len(df):

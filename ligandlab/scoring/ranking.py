@@ -83,18 +83,43 @@ def aggregate(
 ) -> tuple[float, str | None]:
     """(weighted geometric mean, limiting scorer) over the weighted scorers present;
     ``bonus`` scorers enter as (1 + v) / 2."""
-    used = [
-        (n, (1.0 + v) / 2 if n in bonus else v, weights.get(n, 0.0))
-        for n, v in values.items()
-        if weights.get(n, 0.0) > 0
+    names = list(values)
+    totals, limiting = aggregate_many(
+        np.array([[values[n] for n in names]], float), names, weights, bonus
+    )
+    return float(totals[0]), limiting[0]
+
+
+def aggregate_many(
+    values: np.ndarray,
+    names: Sequence[str],
+    weights: dict[str, float],
+    bonus: frozenset[str] = frozenset(),
+) -> tuple[np.ndarray, list[str | None]]:
+    """``aggregate`` for a (candidates x scorers) array, NaN where a scorer has no value:
+    (totals, limiting scorer per row). Vectorised, since a screen ranks 10^5 rows."""
+    v = np.asarray(values, float).reshape(-1, len(names))
+    is_bonus = np.array([n in bonus for n in names], bool)
+    w = np.array([weights.get(n, 0.0) for n in names], float)
+    x = np.where(is_bonus, (1.0 + v) / 2, v)
+    used = ~np.isnan(x) & (w > 0)
+    wu = np.where(used, w, 0.0)
+    total_w = wu.sum(axis=1)
+    logs = np.log(np.maximum(np.where(used, x, 1.0), FLOOR))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        totals = np.exp((wu * logs).sum(axis=1) / total_w)
+    totals[total_w == 0] = np.nan
+    # limiting: the lowest used non-bonus value (bonus ones only if nothing else is used),
+    # ties to the alphabetically first name: columns are visited in name order
+    essential = used & ~is_bonus
+    pool = np.where(essential.any(axis=1, keepdims=True), essential, used)
+    order = np.argsort(np.array(names, dtype=object), kind="stable")
+    lowest = np.argmin(np.where(pool, x, np.inf)[:, order], axis=1)
+    any_used = np.asarray(used.any(axis=1), bool).tolist()
+    limiting: list[str | None] = [
+        names[order[j]] if ok else None for j, ok in zip(lowest.tolist(), any_used, strict=True)
     ]
-    if not used:
-        return math.nan, None
-    total_w = sum(w for _, _, w in used)
-    log_mean = sum(w * math.log(max(v, FLOOR)) for _, v, w in used) / total_w
-    essential = [t for t in used if t[0] not in bonus] or used
-    limiting = min(essential, key=lambda t: (t[1], t[0]))[0]
-    return math.exp(log_mean), limiting
+    return totals, limiting
 
 
 @functools.cache
@@ -169,10 +194,6 @@ class ScoreStore:
 _STORE = ScoreStore()
 
 
-def _applies(scorer: Scorer, cand: Candidate) -> bool:
-    return not ("solvent" in scorer.needs and cand.solvent is None)
-
-
 def score_candidates(
     candidates: Iterable[Candidate],
     names: Sequence[str],
@@ -187,14 +208,15 @@ def score_candidates(
     tables = [store.table(s) for s in objs]
     bonus = frozenset(s.name for s in objs if getattr(s, "bonus", False))
     changed: set[str] = set()
-    cards = []
+    scored: list[tuple[Candidate, dict[str, ScoreResult], dict[str, str]]] = []
+    plan = [(s, t, "solvent" in s.needs) for s, t in zip(objs, tables, strict=True)]
     for cand in candidates:
         key = cand.key
         results: dict[str, ScoreResult] = {}
         failures: dict[str, str] = {}
-        for scorer, table in zip(objs, tables, strict=True):
-            if not _applies(scorer, cand):
-                continue
+        for scorer, table, needs_solvent in plan:
+            if needs_solvent and cand.solvent is None:
+                continue  # e.g. solvent_match when no solvent was given
             hit = table.get(key)
             if hit is None:
                 try:
@@ -207,8 +229,18 @@ def score_candidates(
                 table[key] = hit
                 changed.add(scorer.name)
             results[scorer.name] = hit
-        total, limiting = aggregate({n: r.value for n, r in results.items()}, weights, bonus)
-        cards.append(ScoreCard(cand, results, failures, total, limiting))
+        scored.append((cand, results, failures))
+    values = np.full((len(scored), len(objs)), np.nan)
+    for i, (_, results, _) in enumerate(scored):
+        for j, scorer in enumerate(objs):
+            r = results.get(scorer.name)
+            if r is not None:
+                values[i, j] = r.value
+    totals, limiting = aggregate_many(values, [s.name for s in objs], weights, bonus)
+    cards = [
+        ScoreCard(cand, results, failures, float(t), lim)
+        for (cand, results, failures), t, lim in zip(scored, totals, limiting, strict=True)
+    ]
     for scorer in objs:
         if scorer.name in changed:
             store.touched(scorer)
@@ -293,46 +325,51 @@ def rank(
 
 def table(cards: Sequence[ScoreCard], names: Sequence[str]) -> pd.DataFrame:
     """The ranking table of scored candidates (best first; failed rows last)."""
-    rows: list[dict[str, Any]] = []
-    for c in cards:
-        row: dict[str, Any] = {
-            "name": c.candidate.ligand.name,
-            "smiles": c.candidate.ligand.smiles,
-            "material": c.candidate.material,
-            "solvent": c.candidate.solvent,
-            "total": c.total,
-        }
-        for n in names:
-            r = c.scores.get(n)
-            row[n] = r.value if r is not None else np.nan
-        row["limiting"] = c.limiting
-        row["failed"] = "; ".join(f"{k}: {v}" for k, v in c.failures.items())
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    if df.empty:
-        return df
+    if not cards:
+        return pd.DataFrame()
+    cols: dict[str, list[Any]] = {
+        "name": [c.candidate.ligand.name for c in cards],
+        "smiles": [c.candidate.ligand.smiles for c in cards],
+        "material": [c.candidate.material for c in cards],
+        "solvent": [c.candidate.solvent for c in cards],
+        "total": [c.total for c in cards],
+    }
+    for n in names:
+        cols[n] = [r.value if (r := c.scores.get(n)) is not None else np.nan for c in cards]
+    cols["limiting"] = [c.limiting for c in cards]
+    cols["failed"] = ["; ".join(f"{k}: {v}" for k, v in c.failures.items()) for c in cards]
+    df = pd.DataFrame(cols)
+    for n in names:
+        df[n] = df[n].astype(float)
     df["pareto"] = pareto_front(df[list(names)].to_numpy(float))
     df["_bad"] = df["failed"] != ""
     df = df.sort_values(["_bad", "total"], ascending=[True, False], kind="stable")
     return df.drop(columns="_bad").reset_index(drop=True)
 
 
-def pareto_front(values: np.ndarray) -> np.ndarray:
+def pareto_front(values: np.ndarray, block: int = 512) -> np.ndarray:
     """True for rows no other row dominates (>= in every column, > in one; NaN = worst).
 
-    Distinct rows are visited in order of decreasing sum: a row can only be dominated by
-    one with a larger sum, so each is checked against the front found so far (the
-    "simple cull"; O(n x front size) instead of O(n^2)).
+    Distinct rows are taken in order of decreasing sum, since a row can only be dominated by
+    a distinct row with a larger sum. The next ``block`` of them is culled to its
+    non-dominated rows, which are certain front members (no later row can dominate them);
+    every remaining row they dominate is then dropped at once. A screen's front is small,
+    so this is O(n x front) array work.
     """
-    v = np.where(np.isnan(values), -1.0, values)
+    v = np.where(np.isnan(values), -1.0, np.asarray(values, float))
+    if v.shape[0] == 0:
+        return np.zeros(0, bool)
     uniq, inverse = np.unique(v, axis=0, return_inverse=True)
-    order = np.argsort(-uniq.sum(axis=1), kind="stable")
-    front = np.empty((0, uniq.shape[1]))
+    rest = np.argsort(-uniq.sum(axis=1), kind="stable")
     keep = np.zeros(len(uniq), bool)
-    for i in order:
-        row = uniq[i]
-        if len(front) and np.any(np.all(front >= row, axis=1) & np.any(front > row, axis=1)):
-            continue
-        keep[i] = True
-        front = np.vstack([front, row])
+    while len(rest):
+        idx, rest = rest[:block], rest[block:]
+        rows = uniq[idx]
+        # rows are distinct, so ">= everywhere" by another row means dominated
+        inner = np.all(rows[:, None, :] >= rows[None, :, :], axis=2)
+        np.fill_diagonal(inner, False)
+        new = ~inner.any(axis=0)
+        keep[idx[new]] = True
+        beaten = np.all(rows[new][:, None, :] >= uniq[rest][None, :, :], axis=2).any(axis=0)
+        rest = rest[~beaten]
     return keep[np.asarray(inverse).reshape(-1)]
