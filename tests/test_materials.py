@@ -285,3 +285,20 @@ def test_cli_slab_and_errors(tmp_path, capsys) -> None:  # type: ignore[no-untyp
         assert exc.value.code == 2
         err = capsys.readouterr().err
         assert msg in err and err.count("\n") == 1
+
+
+def test_reprs_are_one_line_summaries() -> None:
+    """A notebook shows a slab, an interface or a crystal as one line, not pages of arrays."""
+    slab = build_slab("CsPbBr3", size=(2, 2), layers=3)
+    assert repr(slab) == "Slab('CsPbBr3', (100) AX, 2x2x3 layers, 68 atoms, 4 top sites)"
+    iface = place_ligands(slab, ll.build_ligand("PE", 2, "C8"), coverage=0.5, seed=0)
+    assert repr(iface) == f"Interface({slab!r}, 2 x C8-PEA (2 BM3), {len(iface.atoms)} atoms)"
+    nc = build_nanocrystal("CsPbBr3", edge_nm=8.0)
+    assert repr(nc) == (
+        f"Nanocrystal('CsPbBr3', 8.22 nm edge, n=14, {len(nc.atoms)} atoms, "
+        f"{nc.n_sites} surface A sites, charge +43)"
+    )
+    assert repr(ll.Ligand.from_smiles("CC[NH3+]")) == (
+        "Ligand(smiles='CC[NH3+]', name='CC[NH3+]', charge=1, ligand_class='ammonium', "
+        "family='cationic', parts=None)"
+    )

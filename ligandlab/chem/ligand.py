@@ -78,16 +78,17 @@ class Parts:
 class Ligand:
     """An immutable, validated ligand. Build with ``Ligand.from_smiles`` or ``build_ligand``."""
 
+    # repr shows what a chemist reads in a list of ligands; the rest is one attribute away
     smiles: str
     name: str
-    inchikey: str
+    inchikey: str = field(repr=False)
     charge: int
-    formula: str
-    mw: float
+    formula: str = field(repr=False)
+    mw: float = field(repr=False)
     ligand_class: str
     family: Literal["zwitterion", "cationic", "anionic", "neutral"]
-    anchors: tuple[Anchor, ...]
-    chelate_pairs: tuple[tuple[int, int], ...] = ()
+    anchors: tuple[Anchor, ...] = field(repr=False)
+    chelate_pairs: tuple[tuple[int, int], ...] = field(default=(), repr=False)
     parts: Parts | None = None
     tail_smiles: str | None = field(default=None, repr=False)
 

@@ -179,6 +179,14 @@ class Interface:
             out[p.mode] = out.get(p.mode, 0) + 1
         return out
 
+    def __repr__(self) -> str:  # the dataclass repr prints the slab and every array
+        names = sorted({lig.name for lig in self.ligands})
+        modes = ", ".join(f"{n} {m}" for m, n in sorted(self.modes().items()))
+        return (
+            f"Interface({self.slab!r}, {len(self.placements)} x {', '.join(names)} ({modes}), "
+            f"{len(self.atoms)} atoms)"
+        )
+
     @property
     def charge(self) -> int:
         """Net formal charge: slab ions left plus ligand charges."""

@@ -75,6 +75,12 @@ class Nanocrystal:
     def n_sites(self) -> int:
         return len(self.site_positions)
 
+    def __repr__(self) -> str:  # the dataclass repr prints every site: pages of numbers
+        return (
+            f"Nanocrystal({self.material.name!r}, {self.edge_nm:.2f} nm edge, n={self.n}, "
+            f"{len(self.atoms)} atoms, {self.n_sites} surface A sites, charge {self.charge:+d})"
+        )
+
     @property
     def n_pb(self) -> int:
         """B-site cations (Pb, or Ag + Bi) in the crystal."""

@@ -98,6 +98,13 @@ class Slab:
     def top(self) -> SurfaceSites:
         return self.sites[1]
 
+    def __repr__(self) -> str:  # the dataclass repr prints every array: pages of numbers
+        nx, ny = self.size
+        return (
+            f"Slab({self.material.name!r}, ({self.facet}) {self.termination}, {nx}x{ny}x"
+            f"{self.layers} layers, {len(self.atoms)} atoms, {self.top.n} top sites)"
+        )
+
     @functools.cached_property
     def geometry(self) -> SiteGeometry:
         """Site geometry read from the atoms of the top face."""
