@@ -73,6 +73,22 @@ def test_broken_spec_lists_every_invalid_field_before_any_work(tmp_path: Path) -
         ll.Campaign({**SMALL, "weights": {"fit_geometry": -1.0}})
     with pytest.raises(SpecError, match=r"not a scorer of this campaign"):
         ll.Campaign({**SMALL, "weights": {"md_binding": 1.0}})
+    with pytest.raises(SpecError, match=r"no buildable surface.*\(100\) only"):
+        ll.Campaign({**SMALL, "facets": ["110"], "terminations": ["PbX2"]})
+
+
+def test_surfaces_are_the_facet_termination_pairs_that_exist() -> None:
+    camp = ll.Campaign(
+        {
+            "ligands": [{"smiles": ["[NH3+]CCc1ccccc1"]}],
+            "materials": ["CsPbBr3"],
+            "facets": [100, 110],
+            "terminations": ["AX", "PbX2"],
+        }
+    )
+    assert camp.spec.surfaces() == [("100", "AX"), ("100", "PbX2"), ("110", "AX")]
+    cands = camp.candidates()
+    assert [(c.facet, c.termination) for c in cands] == camp.spec.surfaces()
 
 
 def test_cli_bad_spec_exits_2_with_one_line(

@@ -132,6 +132,15 @@ def test_weights_not_named_stay_1() -> None:
     assert only.total == pytest.approx(f) and only.limiting == "fit_geometry"
 
 
+def test_unbuilt_surface_is_a_clear_error() -> None:
+    """(110) and (111) are built AX-terminated only: asking for PbX2 is the user's mistake,
+    not a scorer failure on every candidate."""
+    with pytest.raises(ll.errors.MaterialError, match=r"\(110\) slabs support termination='AX'"):
+        ll.score("C8C12-PEA", material="CsPbBr3", facet="110", termination="PbX2")
+    with pytest.raises(ll.errors.MaterialError, match="unknown termination"):
+        ll.rank(["C8C12-PEA"], material="CsPbBr3", termination="BX2")
+
+
 def test_bad_weights() -> None:
     with pytest.raises(UnknownScorerError, match="fit_geometry"):
         ll.rank(["C5-PEA"], weights={"fit_geometri": 1.0})

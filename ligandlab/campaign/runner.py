@@ -87,15 +87,16 @@ class Campaign:
         return self._ligands
 
     def candidates(self) -> list[Candidate]:
-        """Ligands x materials x facets x terminations x solvents, in that nesting order."""
+        """Ligands x materials x surfaces (facet, termination) x solvents, in that nesting
+        order; surfaces are ``spec.surfaces()``, the facet x termination pairs that exist."""
         s = self.spec
         sols: Sequence[str | None] = s.solvents if s.solvents else [None]
+        surfaces = s.surfaces()
         return [
             Candidate(lig, m, f, t, sol)
             for lig in self.ligands()
             for m in s.materials
-            for f in s.facets
-            for t in s.terminations
+            for f, t in surfaces
             for sol in sols
         ]
 

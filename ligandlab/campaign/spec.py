@@ -266,7 +266,11 @@ class CampaignSpec(BaseModel):
         default=["100"], description="Miller facets: `100`, `110`, `111`"
     )
     terminations: list[Literal["AX", "PbX2"]] = Field(
-        default=["AX"], description="`AX` (A-X rich) or `PbX2`"
+        default=["AX"],
+        description=(
+            "`AX` (A-X rich) or `PbX2`; PbX2 applies to (100) only, so (110) and (111) take "
+            "the AX surface of this list"
+        ),
     )
     solvents: list[str] | None = Field(
         default=None,
@@ -395,6 +399,22 @@ class CampaignSpec(BaseModel):
         if self.scheduler is not None and self.executor != "dask":
             raise ValueError("scheduler is only used with executor: dask")
         return self
+
+    @model_validator(mode="after")
+    def _some_surface(self) -> CampaignSpec:
+        if not self.surfaces():
+            raise ValueError(
+                f"no buildable surface among facets {self.facets} x terminations "
+                f"{self.terminations}: PbX2 termination is built for (100) only"
+            )
+        return self
+
+    def surfaces(self) -> list[tuple[str, str]]:
+        """(facet, termination) pairs to screen: the cross product of ``facets`` and
+        ``terminations`` without the cuts that are not built ((110)/(111) PbX2)."""
+        from ligandlab.materials.slab import surface_supported
+
+        return [(f, t) for f in self.facets for t in self.terminations if surface_supported(f, t)]
 
     def scorer_names(self) -> list[str]:
         from ligandlab.scoring.manager import scorers

@@ -200,6 +200,31 @@ class _Builder:
         return first
 
 
+FACETS = ("100", "110", "111")
+TERMINATIONS = ("AX", "PbX2")
+
+
+def surface_supported(facet: str, termination: str) -> bool:
+    """Whether ``build_slab`` builds this facet with this termination: (100) either, (110)
+    and (111) AX only (their PbX2-rich cuts are not built)."""
+    return (
+        facet in FACETS and termination in TERMINATIONS and (facet == "100" or termination == "AX")
+    )
+
+
+def check_surface(facet: str, termination: str) -> None:
+    """Raise ``MaterialError`` saying what is allowed unless ``surface_supported``."""
+    if termination not in TERMINATIONS:
+        raise MaterialError(f"unknown termination {termination!r}; use 'AX' or 'PbX2'")
+    if facet not in FACETS:
+        raise MaterialError(f"unsupported facet {facet!r}; use '100', '110' or '111'")
+    if not surface_supported(facet, termination):
+        raise MaterialError(
+            f"({facet}) slabs support termination='AX' (outermost A and X) only; "
+            "PbX2 termination is built for (100)"
+        )
+
+
 def build_slab(
     material: str | Material,
     size: tuple[int, int] = (4, 4),
@@ -225,10 +250,7 @@ def build_slab(
     """
     mat = material if isinstance(material, Material) else Material.get(material)
     facet = str(facet).strip("()")
-    if termination not in ("AX", "PbX2"):
-        raise MaterialError(f"unknown termination {termination!r}; use 'AX' or 'PbX2'")
-    if facet not in ("100", "110", "111"):
-        raise MaterialError(f"unsupported facet {facet!r}; use '100', '110' or '111'")
+    check_surface(facet, termination)
     n, m = (int(size[0]), int(size[1]))
     if n < 1 or m < 1:
         raise MaterialError(f"slab size must be at least 1 x 1 cells, got {size}")
@@ -246,11 +268,8 @@ def build_slab(
     if vacuum_nm <= 0:
         raise MaterialError(f"vacuum_nm must be positive, got {vacuum_nm}")
     if facet != "100":
-        if termination != "AX" or ax_fraction not in (None, 1.0):
-            raise MaterialError(
-                f"({facet}) slabs support termination='AX' (outermost A and X) and an intact "
-                "surface only"
-            )
+        if ax_fraction not in (None, 1.0):
+            raise MaterialError(f"({facet}) slabs support an intact surface only (ax_fraction 1)")
         from ligandlab.materials.facets import build_facet_slab
 
         return build_facet_slab(mat, facet, (n, m), layers, vacuum_nm, both_faces, check)

@@ -281,14 +281,11 @@ def score(
 
 def _validate_surface(material: str, facet: str, termination: str, solvent: str | None) -> None:
     from ligandlab.chem.solvents import Solvent
-    from ligandlab.errors import MaterialError
     from ligandlab.materials.material import Material
+    from ligandlab.materials.slab import check_surface
 
     Material.get(material)
-    if facet not in ("100", "110", "111"):
-        raise MaterialError(f"unsupported facet {facet!r}; use '100', '110' or '111'")
-    if termination not in ("AX", "PbX2"):
-        raise MaterialError(f"unknown termination {termination!r}; use 'AX' or 'PbX2'")
+    check_surface(facet, termination)
     if solvent is not None:
         Solvent.get(solvent)
 
