@@ -514,3 +514,5 @@ def test_pareto_front_and_aggregate_many_match_their_definitions() -> None:
             assert totals[i] == pytest.approx(expect, rel=1e-12)
             pool = [u for u in used if u[0] not in bonus] or used
             assert limiting[i] == min(pool, key=lambda u: (u[1], u[0]))[0]
+    total, lim = aggregate({}, {"a": 1.0})  # a candidate every scorer failed
+    assert math.isnan(total) and lim is None

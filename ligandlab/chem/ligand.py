@@ -173,17 +173,13 @@ def parse_smiles(smiles: str, what: str = "SMILES", *, fragments: bool = False) 
             f"{what} SMILES {smiles!r} has {len(Chem.GetMolFrags(mol))} fragments; "
             "give one molecule without counter-ions or solvent"
         )
-    _refuse_radicals(mol, smiles, what)
-    return mol
-
-
-def _refuse_radicals(mol: Chem.Mol, smiles: str, what: str) -> None:
     radicals = [a.GetIdx() for a in mol.GetAtoms() if a.GetNumRadicalElectrons()]
     if radicals:
         raise InvalidSmilesError(
             f"{what} SMILES {smiles!r} has radical electrons on atoms {radicals}; "
             "write closed-shell molecules with explicit hydrogens or formal charges"
         )
+    return mol
 
 
 # Spectator ions and water that a ligand written as a salt or hydrate may carry, e.g.

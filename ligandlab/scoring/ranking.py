@@ -84,9 +84,8 @@ def aggregate(
     """(weighted geometric mean, limiting scorer) over the weighted scorers present;
     ``bonus`` scorers enter as (1 + v) / 2."""
     names = list(values)
-    totals, limiting = aggregate_many(
-        np.array([[values[n] for n in names]], float), names, weights, bonus
-    )
+    row = np.array([values[n] for n in names], float).reshape(1, len(names))
+    totals, limiting = aggregate_many(row, names, weights, bonus)
     return float(totals[0]), limiting[0]
 
 
@@ -98,7 +97,9 @@ def aggregate_many(
 ) -> tuple[np.ndarray, list[str | None]]:
     """``aggregate`` for a (candidates x scorers) array, NaN where a scorer has no value:
     (totals, limiting scorer per row). Vectorised, since a screen ranks 10^5 rows."""
-    v = np.asarray(values, float).reshape(-1, len(names))
+    v = np.asarray(values, float).reshape(len(values), len(names))
+    if not names:  # no scorer: nothing to aggregate
+        return np.full(len(v), np.nan), [None] * len(v)
     is_bonus = np.array([n in bonus for n in names], bool)
     w = np.array([weights.get(n, 0.0) for n in names], float)
     x = np.where(is_bonus, (1.0 + v) / 2, v)
