@@ -206,10 +206,12 @@ def score_candidates(
     context = context or Context()
     store = store or _STORE
     objs = [get_scorer(n) for n in names]
+    keys = [s.name for s in objs]
     tables = [store.table(s) for s in objs]
     bonus = frozenset(s.name for s in objs if getattr(s, "bonus", False))
     changed: set[str] = set()
     scored: list[tuple[Candidate, dict[str, ScoreResult], dict[str, str]]] = []
+    rows: list[list[float]] = []  # scorer values, NaN where none: the input of the totals
     plan = [(s, t, "solvent" in s.needs) for s, t in zip(objs, tables, strict=True)]
     for cand in candidates:
         key = cand.key
@@ -231,13 +233,9 @@ def score_candidates(
                 changed.add(scorer.name)
             results[scorer.name] = hit
         scored.append((cand, results, failures))
-    values = np.full((len(scored), len(objs)), np.nan)
-    for i, (_, results, _) in enumerate(scored):
-        for j, scorer in enumerate(objs):
-            r = results.get(scorer.name)
-            if r is not None:
-                values[i, j] = r.value
-    totals, limiting = aggregate_many(values, [s.name for s in objs], weights, bonus)
+        rows.append([r.value if (r := results.get(n)) is not None else np.nan for n in keys])
+    values = np.array(rows, float).reshape(len(rows), len(keys))
+    totals, limiting = aggregate_many(values, keys, weights, bonus)
     cards = [
         ScoreCard(cand, results, failures, float(t), lim)
         for (cand, results, failures), t, lim in zip(scored, totals, limiting, strict=True)
