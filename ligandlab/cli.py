@@ -236,7 +236,9 @@ class BindingMode(StrEnum):
 
 @app.command("slab")
 def slab_cmd(
-    material: Annotated[str, typer.Argument(help="e.g. FAPbBr3, CsPb(Br0.5I0.5)3, Cs2AgBiBr6")],
+    material: Annotated[
+        str, typer.Argument(help="e.g. FAPbBr3, CsPbBr2I, CsPb(Br0.5I0.5)3, Cs2AgBiBr6")
+    ],
     size: Annotated[tuple[int, int], typer.Option(help="surface cells along x and y")] = (8, 8),
     layers: Annotated[int, typer.Option(help="PbX2 layers (3 or more)")] = 3,
     termination: Annotated[Termination, typer.Option(help="surface layer")] = Termination.AX,

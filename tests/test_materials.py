@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -77,8 +79,12 @@ def test_full_coverage_pe_on_fapbbr3() -> None:
 def test_bad_input() -> None:
     with pytest.raises(UnknownMaterialError, match="closest: CsPbBr3"):
         Material.get("CsPbBr4")
-    with pytest.raises(MaterialError, match="sum to 1"):
+    with pytest.raises(MaterialError, match=re.escape("add up to 1 (they add up to 1.1)")):
         Material.get("CsPb(Br0.5I0.6)3")
+    with pytest.raises(MaterialError, match=re.escape("add up to 3 (they add up to 2)")):
+        Material.get("CsPbBrI")
+    with pytest.raises(MaterialError, match="appears twice"):
+        Material.get("CsPbBr2Br")
     with pytest.raises(MaterialError, match="too thin"):
         build_slab("CsPbBr3", (4, 4), 2)
     with pytest.raises(MaterialError, match="termination"):
@@ -96,6 +102,16 @@ def test_bad_input() -> None:
 def test_mixed_halide_and_double_perovskite() -> None:
     mixed = Material.get("CsPb(Br0.5I0.5)3")
     assert mixed.a == pytest.approx((5.87 + 6.29) / 2)
+    # the chemist's subscript notation: the same lattice and halides
+    same = Material.get("CsPbBr1.5I1.5")
+    assert same.a == pytest.approx(mixed.a) and same.halides == mixed.halides
+    two_to_one = Material.get("CsPbBr2I")  # an omitted subscript is 1
+    assert two_to_one.a == pytest.approx((2 * 5.87 + 6.29) / 3)
+    assert [(ion.symbol, round(f, 4)) for ion, f in two_to_one.halides] == [
+        ("Br", 0.6667),
+        ("I", 0.3333),
+    ]
+    assert Material.get("FAPbCl1.5Br1.5").r_x == pytest.approx((1.81 + 1.96) / 2)
     dp = build_slab("Cs2AgBiBr6", (4, 4), 3)
     comp = dp.composition()
     assert comp["AG"] == comp["BI"] and dp.charge() == 0

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from ligandlab.errors import LigandLabError, UnknownNameError
+from ligandlab.materials.slab import Facet, Termination
 
 
 class SpecError(LigandLabError, ValueError):
@@ -262,10 +263,8 @@ class CampaignSpec(BaseModel):
     materials: list[str] = Field(
         min_length=1, description="material names from the library (`ligandlab library materials`)"
     )
-    facets: list[Literal["100", "110", "111"]] = Field(
-        default=["100"], description="Miller facets: `100`, `110`, `111`"
-    )
-    terminations: list[Literal["AX", "PbX2"]] = Field(
+    facets: list[Facet] = Field(default=["100"], description="Miller facets: `100`, `110`, `111`")
+    terminations: list[Termination] = Field(
         default=["AX"],
         description=(
             "`AX` (A-X rich) or `PbX2`; PbX2 applies to (100) only, so (110) and (111) take "

@@ -1,8 +1,9 @@
 """Perovskite materials: lattice constant, ionic radii, tolerance and octahedral factors.
 
-Names are formulas: ``"CsPbBr3"``, ``"FAPbI3"``, mixed halides ``"CsPb(Br0.5I0.5)3"`` (Vegard's
-law on the lattice constant and the halide radius) and the double perovskite
-``"Cs2AgBiBr6"``. Data and sources are in ``library/materials.yaml``.
+Names are formulas: ``"CsPbBr3"``, ``"FAPbI3"``, mixed halides written either with fractions,
+``"CsPb(Br0.5I0.5)3"``, or with subscripts that add up to 3, ``"CsPbBr1.5I1.5"`` or
+``"CsPbBr2I"`` (Vegard's law on the lattice constant and the halide radius), and the double
+perovskite ``"Cs2AgBiBr6"``. Data and sources are in ``library/materials.yaml``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from ligandlab.errors import MaterialError, UnknownMaterialError, closest
 _SINGLE = re.compile(r"^(Cs|MA|FA)Pb(Cl|Br|I)3$")
 _MIXED = re.compile(r"^(Cs|MA|FA)Pb\(((?:(?:Cl|Br|I)(?:\d*\.?\d+))+)\)3$")
 _PART = re.compile(r"(Cl|Br|I)(\d*\.?\d+)")
+# CsPbBr2I, CsPbBr1.5I1.5: two or more halides whose subscripts add up to 3
+_SUBSCRIPT = re.compile(r"^(Cs|MA|FA)Pb((?:(?:Cl|Br|I)(?:\d*\.?\d+)?){2,})$")
+_SUBSCRIPT_PART = re.compile(r"(Cl|Br|I)(\d*\.?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -155,27 +159,40 @@ def _material(name: str) -> Material:
     if m:
         a_site, body = m.groups()
         parts = [(x, float(f)) for x, f in _PART.findall(body)]
-        symbols = [x for x, _ in parts]
-        if len(set(symbols)) != len(symbols):
-            raise MaterialError(f"{name!r}: a halide appears twice")
-        total = sum(f for _, f in parts)
-        if abs(total - 1.0) > 1e-6 or any(f <= 0 for _, f in parts):
-            raise MaterialError(
-                f"{name!r}: halide fractions must be positive and sum to 1 (they sum to {total:g})"
-            )
-        a = sum(_table()[(a_site, x)]["a"] * f for x, f in parts)
-        return Material(
-            name,
-            ions[a_site],
-            (ions["Pb"],),
-            tuple((ions[x], f) for x, f in parts),
-            a,
-            "Vegard's law between " + "; ".join(_table()[(a_site, x)]["source"] for x, _ in parts),
-            notes=("lattice constant and halide radius interpolated (Vegard)",),
-        )
+        return _mixed(name, a_site, parts, total=1.0, what="halide fractions")
+    m = _SUBSCRIPT.match(name)
+    if m:
+        a_site, body = m.groups()
+        parts = [(x, float(n) if n else 1.0) for x, n in _SUBSCRIPT_PART.findall(body)]
+        return _mixed(name, a_site, parts, total=3.0, what="halide subscripts")
     if closest(name, material_names(), n=1):
         raise UnknownMaterialError("material", name, material_names())
     raise MaterialError(
         f"cannot build {name!r}: supported are APbX3 (A = Cs, MA, FA; X = Cl, Br, I), mixed "
-        "halides such as 'CsPb(Br0.5I0.5)3', and " + ", ".join(material_names()[-1:])
+        "halides such as 'CsPb(Br0.5I0.5)3' or 'CsPbBr2I', and " + ", ".join(material_names()[-1:])
+    )
+
+
+def _mixed(
+    name: str, a_site: str, parts: list[tuple[str, float]], *, total: float, what: str
+) -> Material:
+    """A mixed-halide APbX3 by Vegard's law; ``parts`` are (halide, amount) adding to ``total``."""
+    symbols = [x for x, _ in parts]
+    if len(set(symbols)) != len(symbols):
+        raise MaterialError(f"{name!r}: a halide appears twice")
+    given = sum(f for _, f in parts)
+    if abs(given - total) > 1e-6 or any(f <= 0 for _, f in parts):
+        raise MaterialError(
+            f"{name!r}: {what} must be positive and add up to {total:g} (they add up to {given:g})"
+        )
+    fractions = [(x, f / total) for x, f in parts]
+    ions = _ions()
+    return Material(
+        name,
+        ions[a_site],
+        (ions["Pb"],),
+        tuple((ions[x], f) for x, f in fractions),
+        sum(_table()[(a_site, x)]["a"] * f for x, f in fractions),
+        "Vegard's law between " + "; ".join(_table()[(a_site, x)]["source"] for x, _ in parts),
+        notes=("lattice constant and halide radius interpolated (Vegard)",),
     )

@@ -18,7 +18,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 from ase import Atoms
@@ -200,8 +200,8 @@ class _Builder:
         return first
 
 
-FACETS = ("100", "110", "111")
-TERMINATIONS = ("AX", "PbX2")
+FACETS: tuple[Facet, ...] = get_args(Facet)
+TERMINATIONS: tuple[Termination, ...] = get_args(Termination)
 
 
 def surface_supported(facet: str, termination: str) -> bool:

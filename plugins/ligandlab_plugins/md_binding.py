@@ -5,8 +5,9 @@ Runs :func:`ligandlab.simulate.binding` on a tail-truncated model of the ligand 
 candidate's solvent, with one ligand on a small slab started in BM3. The value is the BM3
 population over the second half of production; details carry every mode's population
 and the bound fraction. The run directory lives in the ligandlab cache, keyed by the
-candidate, the parameters and the library data (lattice, ion model), so a repeated call
-re-reads the finished run.
+candidate, the parameters, the ligandlab version (the MD engine) and the library data
+(lattice, ion model), so a repeated call re-reads the finished run and an upgrade runs it
+again.
 
 Limits: one ligand, short runs (``protocol``), and only materials with an ion model
 (``library/forcefields``); other materials are reported as failures with the reason.
@@ -46,7 +47,9 @@ class MDBinding:
         if not lig.anchors:
             return ll.ScoreResult(0.0, 0.0, "%", {"reason": "no charged binding group"})
         root = cache.cache_dir()
-        key = cache.key_of(self.name, self.version, p, candidate.key, ll.library.fingerprint())
+        key = cache.key_of(
+            self.name, self.version, p, candidate.key, ll.__version__, ll.library.fingerprint()
+        )
         directory = (
             root / "md_binding" / key if root else Path(tempfile.mkdtemp(prefix="md_binding-"))
         )
