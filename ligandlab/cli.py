@@ -780,7 +780,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except Exception as exc:
         if isinstance(exc, _usage_errors()):
-            typer.echo(f"error: {exc.format_message()}", err=True)  # type: ignore[attr-defined]
+            message = exc.format_message()  # type: ignore[attr-defined]
+            if message.startswith("Got unexpected extra argument"):
+                # options take one value each; "--smiles A B" is the common slip
+                message += "; repeat the option for each value, e.g. --smiles A --smiles B"
+            typer.echo(f"error: {message}", err=True)
             sys.exit(2)
         raise
 

@@ -76,6 +76,8 @@ def test_cli_build_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixt
         ),
         (["build", "--head", "PE", "--tail", "[*]CC[*]"], "2 attachment points"),
         (["describe", "C1CC"], "cannot be parsed"),
+        (["rank", "--smiles", "C8C12-PEA", "C8C12-PC"], "repeat the option for each value"),
+        (["slab", "CsPbBr2Cl2"], "subscripts must be positive and add up to 3"),
     ],
 )
 def test_cli_errors_one_line_exit_2(
