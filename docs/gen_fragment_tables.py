@@ -1,4 +1,4 @@
-"""Generate docs/fragments.md: the library's heads, tails and mixtures as tables.
+"""Generate docs/fragments.md: the library's heads, tails, mixtures and reference ligands.
 
 Run by ``make docs``; the page is committed so the docs read well without building.
 """
@@ -53,6 +53,10 @@ def main() -> None:
                 m.source,
             ]
         )
+    refs = [
+        [f"`{r.id}`", r.name, lig.ligand_class, f"`{lig.smiles}`", ", ".join(r.aliases), r.source]
+        for r, lig in zip(ll.library.references(), ll.reference_ligands(), strict=True)
+    ]
     text = "\n\n".join(
         [
             "# Fragment library\n\nGenerated from `library/*.yaml` by "
@@ -63,6 +67,10 @@ def main() -> None:
             f"## Tails ({len(tails)})\n\n"
             + _md(tails, ["id", "name", "class", "SMILES", "aliases", "Mn", "source"]),
             "## Mixtures\n\n" + _md(mixes, ["id", "name", "components (mole fraction)", "source"]),
+            "## Reference ligands\n\nEstablished capping ligands to compare designs "
+            "against, as they bind (see [ranking](ranking.md#compare-with-the-ligands-you-use-"
+            "today)).\n\n"
+            + _md(refs, ["id", "name", "class", "SMILES (bound)", "aliases", "source"]),
         ]
     )
     path = Path(__file__).with_name("fragments.md")

@@ -46,6 +46,7 @@ class LibraryKind(StrEnum):
     mixtures = "mixtures"
     solvents = "solvents"
     materials = "materials"
+    references = "references"
 
 
 @app.command()
@@ -84,10 +85,14 @@ def build(
 
 @app.command("library")
 def library_cmd(
-    kind: Annotated[LibraryKind, typer.Argument(help="heads, tails, mixtures or solvents")],
+    kind: Annotated[
+        LibraryKind,
+        typer.Argument(help="heads, tails, mixtures, solvents, materials or references"),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """List the library's head groups, tails, mixtures or solvents."""
+    """List the library's head groups, tails, mixtures, solvents, materials or reference
+    ligands (the established ligands designs are compared against)."""
     rows: list[dict[str, object]]
     if kind is LibraryKind.heads:
         rows = [
@@ -140,6 +145,20 @@ def library_cmd(
                 "source": mat.source,
             }
             for mat in (Material.get(name) for name in material_names())
+        ]
+    elif kind is LibraryKind.references:
+        from ligandlab.chem import reference_ligands
+
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "class": lig.ligand_class,
+                "smiles": lig.smiles,
+                "binds": r.binds,
+                "source": r.source,
+            }
+            for r, lig in zip(library.references(), reference_ligands(), strict=True)
         ]
     else:
         rows = [
@@ -447,6 +466,12 @@ def rank_cmd(
     use_library: Annotated[
         bool, typer.Option("--library", help="rank the whole default library")
     ] = False,
+    references: Annotated[
+        bool,
+        typer.Option(
+            "--references", help="add the reference ligands (OAm, OA, DDAB...) for comparison"
+        ),
+    ] = False,
     weight: Annotated[
         list[str] | None, typer.Option(help="scorer=weight, e.g. pi_stacking=0.5")
     ] = None,
@@ -467,12 +492,13 @@ def rank_cmd(
 ) -> None:
     """Rank ligands on materials (and in solvents) with every fast scorer.
 
-    --file takes a .sdf, or a .smi with one SMILES or library name per line, optionally
-    followed by a display name. Protonation states are taken as written: neutral
+    --smiles and --file take SMILES, library names (C8C12-PEA) and reference names (OAm,
+    DDAB; `ligandlab library references`); a .smi file has one per line, optionally
+    followed by a display name. Protonation states of SMILES are taken as written: neutral
     oleylamine has no binding group. --ionize gives the bound ions (oleylammonium,
     oleate); see ll.ionize.
     """
-    from ligandlab.chem import enumerate_ligands, ionizable_groups
+    from ligandlab.chem import enumerate_ligands, ionizable_groups, reference_ligands
     from ligandlab.chem import ionize as ionize_ligand
     from ligandlab.chem.assembly import parse_named_ligand
     from ligandlab.chem.io import check_writable, read_ligands
@@ -493,10 +519,12 @@ def rank_cmd(
                 "--ionize charges their amine/acid groups",
                 err=True,
             )
+    if references:
+        items += reference_ligands()
     if use_library:
         items += list(enumerate_ligands())
     if not items:
-        raise LigandLabError("give --smiles, --file or --library")
+        raise LigandLabError("give --smiles, --file, --references or --library")
     weights = _parse_weights(weight)
     suffix = output.suffix.lower() if output is not None else ""
     if output is not None:  # fail before the ranking, not after it

@@ -53,6 +53,10 @@ class UnknownMixtureError(UnknownNameError):
     """Mixture not in library/mixtures.yaml."""
 
 
+class UnknownReferenceError(UnknownNameError):
+    """Reference ligand not in library/references.yaml."""
+
+
 class UnknownSolventError(UnknownNameError):
     """Solvent not in library/solvents.yaml."""
 

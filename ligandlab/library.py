@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ligandlab.errors import (
     LibraryError,
     UnknownHeadError,
     UnknownMixtureError,
+    UnknownReferenceError,
     UnknownSolventError,
     UnknownTailError,
 )
@@ -162,6 +163,31 @@ class MixtureRecord(_Record):
         return v
 
 
+class ReferenceRecord(_Record):
+    """An established capping ligand that designs are compared against (OAm, OA, DDAB...).
+
+    ``smiles`` is the species as it binds and ``reagent`` the compound as bought; a
+    zwitterion the fragment library builds is given as ``head``/``bridge``/``tail`` instead.
+    """
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    smiles: str | None = None
+    head: str | None = None
+    bridge: int | None = None
+    tail: str | None = None
+    reagent: str | None = Field(default=None, description="the compound as bought, SMILES")
+    binds: str = Field(description="how it binds, in words")
+    source: str
+
+    @model_validator(mode="after")
+    def _one_structure(self) -> ReferenceRecord:
+        if (self.smiles is None) == (self.head is None or self.tail is None):
+            raise ValueError(f"reference {self.id}: give either smiles or head and tail")
+        return self
+
+
 SolventClass = Literal[
     "alkane",
     "aromatic",
@@ -222,6 +248,34 @@ def tails() -> tuple[TailRecord, ...]:
 def mixtures() -> tuple[MixtureRecord, ...]:
     """Every mixture record (e.g. natural lecithin)."""
     return _records("mixtures.yaml", MixtureRecord, "mixtures")
+
+
+@functools.cache
+def references() -> tuple[ReferenceRecord, ...]:
+    """Every reference ligand (``library/references.yaml``)."""
+    return _records("references.yaml", ReferenceRecord, "references")
+
+
+def reference_names() -> list[str]:
+    """Reference ligand ids and aliases."""
+    return [n for r in references() for n in (r.id, *r.aliases)]
+
+
+def find_reference(name: str) -> ReferenceRecord | None:
+    """The reference ligand whose id or alias is ``name`` (case-insensitive), else ``None``."""
+    low = name.strip().lower()
+    for r in references():
+        if low in (n.lower() for n in (r.id, *r.aliases)):
+            return r
+    return None
+
+
+def reference(name: str) -> ReferenceRecord:
+    """The reference ligand for an id or alias (case-insensitive)."""
+    found = find_reference(name)
+    if found is None:
+        raise UnknownReferenceError("reference ligand", name, reference_names())
+    return found
 
 
 @functools.cache

@@ -420,6 +420,22 @@ def test_ionize_source_charges_smiles_and_file_ligands(tmp_path: Path) -> None:
         ll.Campaign(ligands=[{"library": {}, "ionize": True}], materials=["CsPbBr3"])
 
 
+def test_reference_ligands_by_name_in_a_campaign_source() -> None:
+    camp = ll.Campaign(
+        ligands=[{"smiles": ["OAm", "oleic acid", "DDAB ddab-control", "C8C12-PEA"]}],
+        materials=["CsPbBr3"],
+    )
+    got = {lig.name: lig.ligand_class for lig in camp.ligands()}
+    assert got == {
+        "OAm": "ammonium",
+        "OA": "carboxylate",
+        "ddab-control": "ammonium",
+        "C8C12-PEA": "zwitterion",
+    }
+    with pytest.raises(SpecError, match="reference ligand"):
+        ll.Campaign(ligands=[{"smiles": ["oleylamide"]}], materials=["CsPbBr3"])
+
+
 def test_breakdown_colours_bonus_columns_apart() -> None:
     data = np.array([[0.0, 0.0, np.nan], [1.0, 1.0, 1.0]])
     rgba = _cell_colours(data, np.array([False, True, False]))

@@ -15,8 +15,43 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_record_has_a_source() -> None:
-    for rec in (*ll.library.heads(), *ll.library.tails(), *ll.library.mixtures()):
+    for rec in (
+        *ll.library.heads(),
+        *ll.library.tails(),
+        *ll.library.mixtures(),
+        *ll.library.references(),
+    ):
         assert rec.source and len(rec.source) > 10, rec.id
+
+
+def test_reference_ligands_bind_as_the_reagent_ionizes() -> None:
+    """Each reference is the bound form of the compound as bought, with the expected class."""
+    refs = {lig.name: lig for lig in ll.reference_ligands()}
+    assert {n: lig.ligand_class for n, lig in refs.items()} == {
+        "OAm": "ammonium",
+        "OA": "carboxylate",
+        "DDAB": "ammonium",
+        "ASC18": "zwitterion",
+        "DOPA": "phosphinate",
+    }
+    assert refs["DDAB"].cations[0].group == "quaternary_ammonium"
+    assert refs["ASC18"].parts == ll.chem.ligand.Parts(head="SB", bridge=3, tail="C18")
+    for rec in ll.library.references():
+        if rec.reagent:  # the salt's counter-ion is dropped, the acid/amine charged
+            assert ll.ionize(rec.reagent).smiles == refs[rec.id].smiles, rec.id
+
+
+def test_reference_names_are_accepted_wherever_ligand_names_are() -> None:
+    from ligandlab.chem.assembly import parse_named_ligand
+
+    assert ll.parse_ligand("oleylamine").name == "OAm"  # the name gives the bound ion
+    assert ll.parse_ligand("ddab").smiles == ll.reference_ligands("DDAB")[0].smiles
+    assert parse_named_ligand("oleic acid").name == "OA"  # an alias with a space
+    assert parse_named_ligand("OAm capping").name == "capping"  # display name after it
+    with pytest.raises(ll.errors.UnknownReferenceError, match="closest: OAm"):
+        ll.reference_ligands("OAm2")
+    with pytest.raises(ll.errors.InvalidSmilesError, match=r"reference ligand \(OAm, OA"):
+        ll.parse_ligand("oleylamide")
 
 
 def test_tail_library_covers_the_required_classes() -> None:

@@ -15,6 +15,7 @@ import ligandlab as ll
         ("CCCCCCCC/C=C\\CCCCCCCC[NH3+]", "ammonium", "cationic", 1),
         ("CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]", "carboxylate", "anionic", -1),
         ("CCCCCCCCCCCCCCCCCCP(=O)([O-])O", "phosphonate", "anionic", -1),
+        ("CCCCCCCCP(=O)([O-])CCCCCCCC", "phosphinate", "anionic", -1),
         ("CCCCCCCCCCCCOP(=O)([O-])O", "phosphate", "anionic", -1),
         ("CCCCCCCCCCCCS(=O)(=O)[O-]", "sulfonate", "anionic", -1),
         ("CCCCCCCCCCCCOS(=O)(=O)[O-]", "sulfate", "anionic", -1),

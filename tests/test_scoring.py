@@ -229,6 +229,14 @@ def test_cli_rank_and_plugins(tmp_path, capsys) -> None:  # type: ignore[no-unty
     main(["rank", "--material", "CsPbBr3", "--solvent", "toluene", "--file", str(smi), "--json"])
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 2 and rows[0]["total"] >= rows[1]["total"]
+    main(["rank", "--smiles", "oleyl-PEA", "--references", "--solvent", "toluene", "--json"])
+    names = [r["name"] for r in json.loads(capsys.readouterr().out)]
+    assert sorted(names) == ["ASC18", "DDAB", "DOPA", "OA", "OAm", "oleyl-PEA"]
+    assert names[0] == "oleyl-PEA"  # same tail as OAm and OA: the zwitterion ranks first
+    main(["library", "references", "--json"])
+    refs = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in refs] == ["OAm", "OA", "DDAB", "ASC18", "DOPA"]
+    assert all(r["source"] and r["smiles"] for r in refs)
     for argv, msg in [
         (["rank", "--smiles", "C5-PEA", "--weight", "nope=1"], "unknown scorer"),
         (["rank", "--smiles", "C5-PEA", "--material", "CsPbBr4"], "closest"),

@@ -61,7 +61,8 @@ class LigandSource(BaseModel):
     smiles: list[str] | None = Field(
         default=None,
         description=(
-            "SMILES or library names (`C8C12-PEA`), each optionally followed by a space and a "
+            "SMILES, library names (`C8C12-PEA`) or reference ligands (`OAm`, `DDAB`; "
+            "`ligandlab library references`), each optionally followed by a space and a "
             "display name"
         ),
     )
@@ -105,12 +106,12 @@ class LigandSource(BaseModel):
     def _smiles(cls, v: list[str] | None) -> list[str] | None:
         if v is None:
             return v
-        from ligandlab.chem.assembly import parse_ligand
+        from ligandlab.chem.assembly import parse_named_ligand
 
         bad = []
         for item in v:
             try:
-                parse_ligand(item.split()[0] if item.strip() else item)
+                parse_named_ligand(item)
             except LigandLabError as exc:
                 bad.append(str(exc))
         if not v:

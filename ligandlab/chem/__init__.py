@@ -6,6 +6,7 @@ from ligandlab.chem.assembly import (
     enumerate_ligands,
     head_model,
     parse_ligand,
+    reference_ligands,
     virtual_synthesis,
 )
 from ligandlab.chem.conformers import ConformerEnsemble, conformers
@@ -68,6 +69,7 @@ __all__ = [
     "match_solvents",
     "parse_ligand",
     "read_ligands",
+    "reference_ligands",
     "solvent_classes",
     "split_head_tail",
     "tail_descriptors",

@@ -204,10 +204,32 @@ def virtual_synthesis(alcohol: str, head: str = "PE", bridge: int | None = None)
     return Synthesis(alcohol=alcohol, product=product, steps=steps, source=source)
 
 
+def _reference(record: library.ReferenceRecord) -> Ligand:
+    if record.smiles is not None:
+        return Ligand.from_smiles(record.smiles, name=record.id)
+    assert record.head is not None and record.tail is not None  # ReferenceRecord checks it
+    return build_ligand(record.head, record.bridge, record.tail, name=record.id)
+
+
+def reference_ligands(*names: str) -> list[Ligand]:
+    """The library's reference ligands (``library/references.yaml``), or those named.
+
+    These are the established capping ligands a design is compared against: OAm
+    (oleylammonium), OA (oleate), DDAB, ASC18 (a sulfobetaine), DOPA (the phosphinate of the
+    TOPO/PbBr2 synthesis). Each comes as it binds, named by its id; ids and aliases are
+    case-insensitive (``"oleylamine"`` gives OAm, the ion).
+    """
+    records = [library.reference(n) for n in names] if names else list(library.references())
+    return [_reference(r) for r in records]
+
+
 def parse_ligand(text: str) -> Ligand:
-    """A ligand from a library name (``TAIL-HEAD``, e.g. ``C8C12-PEA``, ``C5-PE/3``) or a
-    SMILES; what the CLI and campaign files accept."""
+    """A ligand from a reference name (``OAm``, ``DDAB``), a library name (``TAIL-HEAD``,
+    e.g. ``C8C12-PEA``, ``C5-PE/3``) or a SMILES; what the CLI and campaign files accept."""
     text = text.strip()
+    ref = library.find_reference(text)
+    if ref is not None:
+        return _reference(ref)
     for record in library.heads():
         lo, hi = record.bridges
         for n in range(lo, hi + 1):
@@ -222,13 +244,16 @@ def parse_ligand(text: str) -> Ligand:
     except LigandLabError as exc:
         raise InvalidSmilesError(
             f"{text!r} is neither a library ligand name (TAIL-HEAD, e.g. C8C12-PEA or "
-            f"C5-PE/3) nor a valid SMILES: {exc}"
+            f"C5-PE/3), a reference ligand ({', '.join(r.id for r in library.references())}) "
+            f"nor a valid SMILES: {exc}"
         ) from exc
 
 
 def parse_named_ligand(text: str) -> Ligand:
     """``parse_ligand`` for a line of a ``.smi`` file or a spec entry: a SMILES or library
     name, optionally followed by whitespace and a display name."""
+    if library.find_reference(text) is not None:  # a reference alias may hold spaces
+        return parse_ligand(text)
     token, *rest = text.split(None, 1) or [""]
     lig = parse_ligand(token)
     return dataclasses.replace(lig, name=rest[0].strip()) if rest else lig

@@ -30,6 +30,7 @@ _GROUPS: tuple[tuple[str, Role, str], ...] = (
     ("amidinium", "cation", "[NX3+;!$([N+][O-]);!$([N+]=O)]=[CX3]"),
     ("pyridinium", "cation", "[n+;!$([n+][O-])]"),
     ("phosphonium", "cation", "[PX4+]"),
+    ("phosphinate", "anion", "[PX4;$(P([#6])[#6])](=O)[OX1-]"),  # R2P(O)O-, before phosphonate
     ("phosphonate", "anion", "[PX4;$(P[#6])](=O)[OX1-]"),
     ("phosphate", "anion", "[PX4;!$(P[#6])](=O)[OX1-]"),
     ("sulfonate", "anion", "[SX4;$(S[#6])](=O)(=O)[OX1-]"),
@@ -46,7 +47,7 @@ _PATTERNS = {name: (role, Chem.MolFromSmarts(sma)) for name, role, sma in _GROUP
 # heteroatoms with a free lone pair, and hydroxyl/phenol oxygens.
 _DONOR = Chem.MolFromSmarts("[$([n;H0;+0]),$([o,s;+0]),$([OX2H1][#6]),$([NX3;H2,H1;+0]a)]")
 
-ANION_CLASSES = ("carboxylate", "phosphonate", "phosphate", "sulfonate", "sulfate")
+ANION_CLASSES = ("carboxylate", "phosphinate", "phosphonate", "phosphate", "sulfonate", "sulfate")
 
 
 @dataclass(frozen=True)
