@@ -88,6 +88,12 @@ def test_rank_sorted_with_a_column_per_scorer() -> None:
     assert order.index("C8C12-PEA") < order.index("C8C12-PC")
 
 
+def test_rank_scores_a_repeated_ligand_once_under_its_first_name() -> None:
+    oleate = "CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]"
+    df = ll.rank(["OA", oleate, "oleic acid", "C5-PEA"], material=["CsPbBr3", "CsPbBr3"])
+    assert sorted(df["name"]) == ["C5-PEA", "OA"]
+
+
 # One ligand of every class the issue names, with the binding mode fit_geometry must report.
 EVERY_CLASS = [
     ("[NH3+]CCOP(=O)([O-])OCCCCCCCC", "zwitterion", "BM3"),
@@ -97,6 +103,7 @@ EVERY_CLASS = [
     ("[NH3+]CCc1ccccc1", "ammonium", "BM2"),
     ("CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]", "carboxylate", "BM2'"),
     ("CCCCCCCCCCCCP(=O)([O-])O", "phosphonate", "BM2'"),
+    ("CCCCCCCCP(=O)([O-])CCCCCCCC", "phosphinate", "BM2'"),
     ("CCCCCCCCCCCCS(=O)(=O)[O-]", "sulfonate", "BM2'"),
     ("CCCCCCCCCCCCc1ccnc(C(=O)[O-])c1", "chelating_anion", "BM2'"),
 ]

@@ -299,14 +299,17 @@ def rank(
     scorers: Sequence[str] | None = None,
     cost: str | None = "fast",
 ) -> pd.DataFrame:
-    """Rank ligands (Ligand objects, library names or SMILES) on one or more materials and
-    solvents. Returns a DataFrame sorted best first: name, smiles, material, solvent,
-    total, one column per scorer, ``limiting``, ``pareto`` and ``failed``."""
+    """Rank ligands (Ligand objects, library or reference names, or SMILES) on one or more
+    materials and solvents. Returns a DataFrame sorted best first: name, smiles, material,
+    solvent, total, one column per scorer, ``limiting``, ``pareto`` and ``failed``.
+
+    A ligand given twice (the same canonical SMILES under two names) and a repeated
+    material or solvent are ranked once, under the first name."""
     names = _scorer_names(scorers, cost)
     w = check_weights(weights, names)
-    ligs = as_ligands(ligands)
-    mats = _as_list(material)
-    sols = _as_list(solvent)
+    ligs = list(dict.fromkeys(as_ligands(ligands)))  # Ligand equality is canonical SMILES
+    mats = list(dict.fromkeys(_as_list(material)))
+    sols = list(dict.fromkeys(_as_list(solvent)))
     for m in mats:
         for s in sols:
             _validate_surface(str(m), facet, termination, s)
