@@ -61,6 +61,10 @@ class UnknownSolventError(UnknownNameError):
     """Solvent not in library/solvents.yaml."""
 
 
+class SolventError(LigandLabError, ValueError):
+    """A solvent blend that cannot be made (unknown part, bad ratio, immiscible pair)."""
+
+
 class HansenGroupError(LigandLabError, ValueError):
     """A structure with a group the Hansen group-contribution method does not cover."""
 

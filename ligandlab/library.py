@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ligandlab.errors import (
     LibraryError,
+    SolventError,
     UnknownHeadError,
     UnknownMixtureError,
     UnknownReferenceError,
@@ -220,6 +222,9 @@ class SolventRecord(_Record):
     why: str | None = Field(default=None, description="why it is not NC-compatible")
     estimated: bool = False
     source: str = "hansen2007 (HSP, V); crc97 (dielectric, bp)"
+    components: tuple[tuple[str, float], ...] = Field(
+        default=(), description="for a blend: (solvent id, volume fraction) of each component"
+    )
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -290,12 +295,87 @@ def solvent_names() -> list[str]:
 
 
 def solvent(name: str) -> SolventRecord:
-    """The solvent record for an id, alias or name (case-insensitive)."""
+    """The solvent record for an id, alias or name (case-insensitive), or for a blend
+    written ``"toluene/hexane"`` (equal volumes) or ``"toluene/hexane 3:1"`` (by volume)."""
     low = name.strip().lower()
     for s in solvents():
         if low in (s.id.lower(), s.name.lower(), *(a.lower() for a in s.aliases)):
             return s
+    parts = _blend_parts(name)
+    if parts is not None:
+        return _blend(*parts)
     raise UnknownSolventError("solvent", name, solvent_names())
+
+
+_RATIO = re.compile(r"^\d*\.?\d+(?::\d*\.?\d+)+$")
+_VV = re.compile(r"\s*\(?\s*v\s*/\s*v\s*\)?\s*$", re.IGNORECASE)
+
+
+def _blend_parts(name: str) -> tuple[tuple[str, ...], tuple[float, ...] | None] | None:
+    """(component names, volume ratio or None) of ``"a/b 3:1"`` or ``"a + b"``, else None."""
+    text = _VV.sub("", name.strip())
+    if "/" not in text and "+" not in text:
+        return None
+    ratio = None
+    head, _, last = text.rpartition(" ")
+    if head and _RATIO.match(last):
+        text, ratio = head, tuple(float(x) for x in last.split(":"))
+    return tuple(n.strip() for n in re.split(r"[/+]", text)), ratio
+
+
+@functools.lru_cache(maxsize=256)
+def _blend(names: tuple[str, ...], ratio: tuple[float, ...] | None) -> SolventRecord:
+    """A solvent blend by Hansen's volume-fraction rule: each HSP component is the
+    volume-weighted mean (Hansen, Hansen Solubility Parameters: A User's Handbook, 2nd ed.,
+    CRC 2007, ch. 1). The molar volume is that of an ideal mixture, 1 / sum(phi_i / V_i)."""
+    label = "/".join(names)
+    if len(names) < 2 or not all(names):
+        raise SolventError(
+            f"solvent blend {label!r}: name two or more solvents, e.g. 'toluene/hexane 3:1'"
+        )
+    recs = [solvent(n) for n in names]
+    if any(r.components for r in recs):
+        raise SolventError(f"solvent blend {label!r}: a component cannot itself be a blend")
+    ids = [r.id for r in recs]
+    if len(set(ids)) != len(ids):
+        raise SolventError(f"solvent blend {label!r}: a solvent appears twice")
+    given = ratio or (1.0,) * len(recs)
+    if len(given) != len(recs) or any(x <= 0 for x in given):
+        raise SolventError(
+            f"solvent blend {label!r}: give one positive volume part per solvent, e.g. "
+            + ":".join(["1"] * len(recs))
+        )
+    pairs = immiscible_pairs()
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            if frozenset((a, b)) in pairs:
+                raise SolventError(f"solvent blend {label!r}: {a} and {b} do not mix")
+    phi = [x / sum(given) for x in given]
+    main = recs[max(range(len(recs)), key=lambda i: phi[i])]
+    whys = [f"{r.id}: {r.why}" for r in recs if r.why]
+    parts = ":".join(f"{x:g}" for x in given)
+
+    def mean(field: str) -> float:
+        return sum(f * getattr(r, field) for f, r in zip(phi, recs, strict=True))
+
+    return SolventRecord.model_validate(
+        {
+            "id": "/".join(ids) + " " + parts,
+            "name": " / ".join(r.name for r in recs) + f" ({parts} v/v)",
+            "smiles": ".".join(r.smiles for r in recs),
+            "class": main.cls,
+            "d_d": mean("d_d"),
+            "d_p": mean("d_p"),
+            "d_h": mean("d_h"),
+            "v": 1.0 / sum(f / r.v for f, r in zip(phi, recs, strict=True)),
+            "nc_compatible": all(r.nc_compatible for r in recs),
+            "why": "; ".join(whys) or None,
+            "estimated": any(r.estimated for r in recs),
+            "source": "volume-fraction blend (Hansen 2007, ch. 1) of "
+            + "; ".join(f"{r.id} [{r.source}]" for r in recs),
+            "components": tuple((r.id, f) for r, f in zip(recs, phi, strict=True)),
+        }
+    )
 
 
 @functools.cache

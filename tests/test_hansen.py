@@ -10,7 +10,12 @@ import pytest
 import ligandlab as ll
 from ligandlab.chem.solvents import flory_chi, interaction_radius
 from ligandlab.cli import main
-from ligandlab.errors import HansenGroupError, InvalidSmilesError, UnknownSolventError
+from ligandlab.errors import (
+    HansenGroupError,
+    InvalidSmilesError,
+    SolventError,
+    UnknownSolventError,
+)
 
 
 def test_alkane_and_alcohol_values_by_hand() -> None:
@@ -124,6 +129,39 @@ def test_miscibility() -> None:
     assert not ll.Solvent.get("perfluorohexane").miscible_with("toluene")
     assert not ll.Solvent.get("water").miscible_with("toluene")
     assert ll.Solvent.get("water").miscible_with("acetone")
+
+
+def test_solvent_blends_mix_by_volume_fraction() -> None:
+    tol, hex_ = ll.Solvent.get("toluene").record, ll.Solvent.get("hexane").record
+    blend = ll.Solvent.get("Toluene / n-hexane 3:1 (v/v)")
+    assert blend.id == "toluene/hexane 3:1" and ll.Solvent.get(blend.id) == blend
+    assert blend.components == (("toluene", 0.75), ("hexane", 0.25))
+    assert blend.hansen.as_tuple() == pytest.approx(
+        tuple(0.75 * getattr(tol, f) + 0.25 * getattr(hex_, f) for f in ("d_d", "d_p", "d_h"))
+    )
+    # ideal-mixture molar volume, between the two and nearer toluene's
+    assert blend.record.v == pytest.approx(1 / (0.75 / tol.v + 0.25 / hex_.v))
+    assert tol.v < blend.record.v < hex_.v and blend.cls == "aromatic"
+    assert ll.Solvent.get("toluene+hexane").components == (("toluene", 0.5), ("hexane", 0.5))
+    # antisolvents must mix with every part: methanol mixes with toluene, not with hexane
+    assert ll.Solvent.get("toluene").miscible_with("methanol")
+    assert not blend.miscible_with("methanol")
+    assert "methanol" not in set(ll.antisolvents("C8C12", blend.id)["solvent"])
+    # a blend is scored like any solvent, between its parts for an aliphatic tail
+    red = {
+        s: ll.match_solvents("C8C12", [s])["red"].iloc[0] for s in ("hexane", blend.id, "toluene")
+    }
+    assert red["hexane"] < red[blend.id] < red["toluene"]
+    for bad, message in [
+        ("toluene/water", "toluene and water do not mix"),
+        ("toluene/hexane 1:2:3", "one positive volume part per solvent"),
+        ("hexane/hexane", "appears twice"),
+        ("toluene/", "two or more solvents"),
+    ]:
+        with pytest.raises(SolventError, match=message):
+            ll.Solvent.get(bad)
+    with pytest.raises(UnknownSolventError, match="toluol"):
+        ll.Solvent.get("toluol/hexane")
 
 
 def test_red_is_the_chi_criterion() -> None:

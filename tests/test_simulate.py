@@ -190,6 +190,13 @@ def test_element_without_gaff_parameters_is_named() -> None:
         sim.parameterize(silyl)
 
 
+def test_solvent_blend_is_refused_by_md_with_its_name() -> None:
+    slab = ll.build_slab("CsPbBr3", size=(3, 3), layers=3)
+    iface = ll.place_ligands(slab, ll.build_ligand("PE", 2, "C5"), count=1, mode="BM3", seed=0)
+    with pytest.raises(ForceFieldError, match="'toluene/hexane 1:1' is a blend"):
+        sim.build_system(iface, solvent="toluene/hexane")
+
+
 def test_material_without_ion_model_is_refused() -> None:
     slab = ll.build_slab("MAPbCl3", size=(3, 3), layers=3)
     with pytest.raises(UnknownIonModelError, match="MAPbCl3"):

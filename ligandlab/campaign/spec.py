@@ -275,7 +275,8 @@ class CampaignSpec(BaseModel):
     solvents: list[str] | None = Field(
         default=None,
         description=(
-            "solvent ids or aliases (`ligandlab library solvents`); omit for no solvent "
+            "solvent ids or aliases (`ligandlab library solvents`) or blends "
+            "(`toluene/hexane 3:1`, by volume; the fast scorers only); omit for no solvent "
             "(solvent_match is skipped)"
         ),
     )

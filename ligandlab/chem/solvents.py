@@ -70,10 +70,19 @@ class Solvent:
         """False for solvents that dissolve or decompose lead-halide perovskites."""
         return self.record.nc_compatible
 
+    @property
+    def components(self) -> tuple[tuple[str, float], ...]:
+        """(solvent id, volume fraction) of each part of a blend; empty for one solvent."""
+        return self.record.components
+
     def miscible_with(self, other: Solvent | str) -> bool:
-        """Whether the two solvents mix in all proportions at room temperature."""
-        other_id = other.id if isinstance(other, Solvent) else library.solvent(other).id
-        return frozenset((self.id, other_id)) not in library.immiscible_pairs()
+        """Whether the two solvents (or every part of two blends) mix in all proportions at
+        room temperature."""
+        theirs = other.record if isinstance(other, Solvent) else library.solvent(other)
+        pairs = library.immiscible_pairs()
+        return not any(
+            frozenset((a, b)) in pairs for a in _part_ids(self.record) for b in _part_ids(theirs)
+        )
 
     def __repr__(self) -> str:
         r = self.record
@@ -97,3 +106,7 @@ def interaction_radius(solvent: Solvent, temperature: float = ROOM_TEMPERATURE_K
     """R0 (MPa^1/2): the Hansen distance at which chi reaches the theta value 0.5."""
     rt = R_J_PER_MOL_K * temperature
     return math.sqrt(4 * THETA_CHI * rt / (LINDVIG_ALPHA * solvent.record.v))
+
+
+def _part_ids(record: library.SolventRecord) -> list[str]:
+    return [c for c, _ in record.components] or [record.id]

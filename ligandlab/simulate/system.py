@@ -116,6 +116,11 @@ def build_system(
     """
     model = ion_model_for(iface.slab.material.name, ion_model)
     solv = Solvent.get(solvent) if solvent else None
+    if solv is not None and solv.components:
+        raise ForceFieldError(
+            f"MD runs in one solvent: {solv.id!r} is a blend; pick one of its parts (the fast "
+            "scorers take blends)"
+        )
     check_parameters(iface, model, solv)
     variant = model.variant_for(iface.ligands)
 
