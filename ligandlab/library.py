@@ -333,9 +333,7 @@ def _blend(names: tuple[str, ...], ratio: tuple[float, ...] | None) -> SolventRe
         raise SolventError(
             f"solvent blend {label!r}: name two or more solvents, e.g. 'toluene/hexane 3:1'"
         )
-    recs = [solvent(n) for n in names]
-    if any(r.components for r in recs):
-        raise SolventError(f"solvent blend {label!r}: a component cannot itself be a blend")
+    recs = [solvent(n) for n in names]  # parts hold no "/" or "+", so none is a blend
     ids = [r.id for r in recs]
     if len(set(ids)) != len(ids):
         raise SolventError(f"solvent blend {label!r}: a solvent appears twice")

@@ -250,8 +250,8 @@ def parse_ligand(text: str) -> Ligand:
 
 
 def parse_named_ligand(text: str) -> Ligand:
-    """``parse_ligand`` for a line of a ``.smi`` file or a spec entry: a SMILES or library
-    name, optionally followed by whitespace and a display name."""
+    """``parse_ligand`` for a line of a ``.smi`` file or a spec entry: a SMILES, library
+    or reference name, optionally followed by whitespace and a display name."""
     if library.find_reference(text) is not None:  # a reference alias may hold spaces
         return parse_ligand(text)
     token, *rest = text.split(None, 1) or [""]
