@@ -64,6 +64,8 @@ def test_canonical_identity_and_key() -> None:
         ("C[N](C)(C)(C)C", "not a valid molecule"),
         ("CC[NH3+].CC(=O)[O-]", "2 molecules besides spectator ions"),
         ("[Cs+].[Br-]", "only spectator ions"),
+        ("[Pb+2].[Br-].[Br-]", "only spectator ions"),  # not a radical: Pb2+ is 6s2
+        ("[Pb]", "radical"),
         ("C[CH2]", "radical"),
         ("[*]CCCC", "attachment point"),
         ("", "empty"),
@@ -87,6 +89,12 @@ def test_bad_smiles(smiles: str, fragment: str) -> None:
         ("CC[NH3+].OS(=O)(=O)[O-]", "CC[NH3+]"),
         ("CCCCCCCCN.Br", "CCCCCCCCN"),  # a hydrobromide as written: ionize() charges it
         ("[Na+].CC(=O)[O-]", "CC(=O)[O-]"),  # acetate is a ligand, not a spectator
+        # lead oleate, the usual oleate source: the ligand once, without Pb2+
+        (
+            "CCCCCCCC/C=C\\CCCCCCCC(=O)[O-].CCCCCCCC/C=C\\CCCCCCCC(=O)[O-].[Pb+2]",
+            "CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]",
+        ),
+        ("[Zn+2].[Br-].[Br-].CCCCCCCC[NH3+]", "CCCCCCCC[NH3+]"),
     ],
 )
 def test_salts_lose_their_spectator_ions(written: str, ligand: str) -> None:

@@ -174,7 +174,14 @@ def parse_smiles(smiles: str, what: str = "SMILES", *, fragments: bool = False) 
             f"{what} SMILES {smiles!r} has {len(Chem.GetMolFrags(mol))} fragments; "
             "give one molecule without counter-ions or solvent"
         )
-    radicals = [a.GetIdx() for a in mol.GetAtoms() if a.GetNumRadicalElectrons()]
+    # RDKit's valence model gives lone p-block cations ([Pb+2], [Sn+2], [Bi+3]) radical
+    # electrons; their ns2 pair is closed-shell, so a bare metal cation is not flagged
+    radicals = [
+        a.GetIdx()
+        for a in mol.GetAtoms()
+        if a.GetNumRadicalElectrons()
+        and not (a.GetDegree() == 0 and a.GetFormalCharge() > 0 and _is_metal(a))
+    ]
     if radicals:
         raise InvalidSmilesError(
             f"{what} SMILES {smiles!r} has radical electrons on atoms {radicals}; "
@@ -183,13 +190,25 @@ def parse_smiles(smiles: str, what: str = "SMILES", *, fragments: bool = False) 
     return mol
 
 
+_ALKALI = ("Li", "Na", "K", "Rb", "Cs", "Mg", "Ca", "Sr", "Ba")
+_PRECURSOR_METALS = ("Pb", "Sn", "Ge", "Zn", "Cd", "Mn", "Cu", "Ag", "In", "Bi", "Sb", "Ni", "Co")
+
+
+def _is_metal(atom: Chem.Atom) -> bool:
+    return atom.GetSymbol() in _ALKALI + _PRECURSOR_METALS
+
+
 # Spectator ions and water that a ligand written as a salt or hydrate may carry, e.g.
 # sodium oleate, oleylammonium bromide, DDAB, "RNH2.HBr". They are dropped; the ligand is
 # the one fragment left. RDKit's default Salts.txt is not used because it also strips
 # acetate, trifluoroacetate, tosylate and other organic ions that are ligands in their own
 # right here; a second organic fragment is an error, never a guess.
 SPECTATOR_IONS: tuple[tuple[str, str], ...] = (
-    ("alkali and alkaline-earth cations", "[Li,Na,K,Rb,Cs,Mg,Ca,Sr,Ba]"),
+    ("alkali and alkaline-earth cations", f"[{','.join(_ALKALI)}]"),
+    (
+        "metal cations of precursor salts (lead oleate, zinc bromide)",
+        f"[{','.join(_PRECURSOR_METALS)}]",
+    ),
     ("halides (and HX written neutral)", "[F,Cl,Br,I]"),
     ("ammonium", "[NX4H4+]"),
     ("water", "[OX2H2]"),
@@ -210,6 +229,9 @@ def parse_ligand_smiles(smiles: str) -> Chem.Mol:
         with _quiet_rdkit():
             mol = _SPECTATORS.StripMol(mol, dontRemoveEverything=True)
         pieces = Chem.MolToSmiles(mol).split(".")
+        if len(pieces) > 1 and len(set(pieces)) == 1:  # Pb(oleate)2: one ligand, n times
+            mol = Chem.GetMolFrags(mol, asMols=True)[0]
+            pieces = pieces[:1]
         if len(pieces) > 1:
             raise InvalidSmilesError(
                 f"ligand SMILES {smiles!r} holds {len(pieces)} molecules besides spectator "
