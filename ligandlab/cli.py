@@ -256,7 +256,8 @@ class BindingMode(StrEnum):
 @app.command("slab")
 def slab_cmd(
     material: Annotated[
-        str, typer.Argument(help="e.g. FAPbBr3, CsPbBr2I, CsPb(Br0.5I0.5)3, Cs2AgBiBr6")
+        str,
+        typer.Argument(help="e.g. FAPbBr3, CsPbBr2I, CsPb(Br0.5I0.5)3, Cs0.5FA0.5PbI3, Cs2AgBiBr6"),
     ],
     size: Annotated[tuple[int, int], typer.Option(help="surface cells along x and y")] = (8, 8),
     layers: Annotated[int, typer.Option(help="PbX2 layers (3 or more)")] = 3,

@@ -115,6 +115,62 @@ def test_mixed_halide_and_double_perovskite() -> None:
     dp = build_slab("Cs2AgBiBr6", (4, 4), 3)
     comp = dp.composition()
     assert comp["AG"] == comp["BI"] and dp.charge() == 0
+    chloride = Material.get("Cs2AgBiCl6")  # McClure 2016: a = 10.77687 A (Fm-3m)
+    assert chloride.double and chloride.a == pytest.approx(10.77687 / 2)
+    assert build_slab(chloride, (4, 4), 3).charge() == 0
+
+
+def test_mixed_a_site_lattice_and_notation() -> None:
+    """Cs/FA/MA mixtures: Vegard's law over A (and X), fractions add up to 1."""
+    csfa = Material.get("Cs0.5FA0.5PbI3")
+    assert csfa.a == pytest.approx((6.29 + 6.362) / 2)
+    assert csfa.r_a == pytest.approx((1.88 + 2.53) / 2)
+    assert Material.get("(FA0.5Cs0.5)PbI3").a == pytest.approx(csfa.a)
+    assert csfa.a_site.symbol in ("Cs", "FA") and csfa.mixed_a
+    assert Material.get("FA0.9Cs0.1PbBr3").a_site.symbol == "FA"  # the majority cation
+    # bilinear over A and X: a = sum f_A f_X a(AX)
+    both = Material.get("FA0.8Cs0.2Pb(I0.75Br0.25)3")
+    expected = 0.8 * (0.75 * 6.362 + 0.25 * 5.99) + 0.2 * (0.75 * 6.29 + 0.25 * 5.87)
+    assert both.a == pytest.approx(expected)
+    assert Material.get("FA0.8Cs0.2PbI2.25Br0.75").a == pytest.approx(expected)
+    assert "A-site cations and halides" in both.notes[0]
+    lo, hi = Material.get("CsPbI3").tolerance_factor, Material.get("FAPbI3").tolerance_factor
+    assert lo < csfa.tolerance_factor < hi
+    assert not Material.get("CsPbBr3").mixed_a
+    for bad, match in (
+        ("Cs0.5FA0.6PbI3", "add up to 1 \\(they add up to 1.1\\)"),
+        ("Cs0.5Cs0.5PbI3", "appears twice"),
+        ("Cs0FA1PbI3", "must be positive"),
+    ):
+        with pytest.raises(MaterialError, match=match):
+            Material.get(bad)
+    with pytest.raises(UnknownMaterialError):
+        Material.get("(Cs0.5FA0.5PbI3")
+
+
+def test_mixed_a_site_slab_and_cube() -> None:
+    slab = build_slab("Cs0.5FA0.5PbBr1.5I1.5", (8, 8), 3, seed=4)
+    comp = slab.composition()
+    assert comp["CS"] + comp["FA"] == 4 * 64 and 0.35 < comp["FA"] / (4 * 64) < 0.65
+    assert slab.charge() == 0 and not slab.checks["polar"]
+    n_h = sum(1 for s in slab.atoms.get_chemical_symbols() if s == "H")
+    assert n_h == 5 * comp["FA"]  # FA molecules whole, Cs as ions
+    again = build_slab("Cs0.5FA0.5PbBr1.5I1.5", (8, 8), 3, seed=4)
+    assert again.composition() == comp  # a seed fixes the occupation
+    # the A draw has its own stream: the halide layout equals the unmixed-A slab's
+    halides = [s for s in slab.atoms.get_chemical_symbols() if s in ("Br", "I")]
+    unmixed = build_slab("CsPbBr1.5I1.5", (8, 8), 3, seed=4).atoms.get_chemical_symbols()
+    assert halides == [s for s in unmixed if s in ("Br", "I")]
+    iface = place_ligands(slab, ll.build_ligand("PE", 2, "C5"), coverage=0.5, mode="BM3")
+    assert iface.charge == 0 and sum(iface.removed_ions.values()) == 2 * 32
+    assert 1.6 < iface.min_intermolecular_distance() < 12.0  # exact even past 3 A
+    with pytest.raises(MaterialError, match="one A cation"):
+        build_slab("Cs0.5FA0.5PbBr3", (2, 2), 3, facet="110")
+    nc = build_nanocrystal("FA0.9Cs0.1PbBr3", edge_nm=4.0)
+    syms = nc.atoms.get_chemical_symbols()
+    n_cs, n_fa = syms.count("Cs"), syms.count("C")  # one C per FA
+    assert n_cs + n_fa == (nc.n + 1) ** 3 and 0 < n_cs < n_fa
+    assert nc.charge == 3 * nc.n + 1
 
 
 GRID = (0.0, 0.25, 0.5, 0.75, 1.0)

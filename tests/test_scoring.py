@@ -94,6 +94,15 @@ def test_rank_scores_a_repeated_ligand_once_under_its_first_name() -> None:
     assert sorted(df["name"]) == ["C5-PEA", "OA"]
 
 
+def test_a_mixed_a_site_scores_between_its_end_members() -> None:
+    """Cs0.5FA0.5PbI3 is cut at its Vegard lattice, so its site geometry lies between."""
+    mats = ["CsPbI3", "Cs0.5FA0.5PbI3", "FAPbI3"]
+    df = ll.rank(["C8C12-PPA"], material=mats, solvent="toluene").set_index("material")
+    for scorer in ("fit_geometry", "steric_density"):
+        cs, mixed, fa = (df.loc[m, scorer] for m in mats)
+        assert min(cs, fa) < mixed < max(cs, fa), scorer
+
+
 # One ligand of every class the issue names, with the binding mode fit_geometry must report.
 EVERY_CLASS = [
     ("[NH3+]CCOP(=O)([O-])OCCCCCCCC", "zwitterion", "BM3"),

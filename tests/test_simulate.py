@@ -57,6 +57,12 @@ def test_parameterize_pe_and_toluene_with_integer_charges() -> None:
     assert sim.parameterize(lig).prmtop == pe.prmtop
 
 
+def test_mixed_compositions_have_no_ion_model() -> None:
+    for name in ("Cs0.5FA0.5PbI3", "CsPbBr2I"):
+        with pytest.raises(ll.errors.ForceFieldError, match="single compositions only"):
+            sim.ion_model_for(name)
+
+
 def test_charge_scaling_puts_each_group_at_q_a() -> None:
     lig = ll.parse_ligand(LIGAND)
     model = sim.ion_model_for("CsPbBr3")

@@ -262,7 +262,11 @@ class CampaignSpec(BaseModel):
         ),
     )
     materials: list[str] = Field(
-        min_length=1, description="material names from the library (`ligandlab library materials`)"
+        min_length=1,
+        description=(
+            "material formulas: library names (`ligandlab library materials`), mixed halides "
+            "(`CsPbBr2I`) or mixed A sites (`Cs0.5FA0.5PbI3`)"
+        ),
     )
     facets: list[Facet] = Field(default=["100"], description="Miller facets: `100`, `110`, `111`")
     terminations: list[Termination] = Field(

@@ -34,7 +34,7 @@ def slab_contact_radii(slab: Slab) -> np.ndarray:
     """Contact radii of slab atoms: Shannon radii for metal cations (Cs+, Pb2+, ...),
     Bondi radii for halides and the atoms of molecular cations (their N-H as donors)."""
     mat = slab.material
-    ionic = {mat.a_site.symbol: mat.a_site.radius} if mat.a_site.kind == "atom" else {}
+    ionic = {ion.symbol: ion.radius for ion, _ in mat.a_sites if ion.kind == "atom"}
     ionic.update({b.symbol: b.radius for b in mat.b_sites})
     out = []
     for sym in slab.atoms.get_chemical_symbols():

@@ -143,11 +143,15 @@ class Interface:
         box = np.array([cell[0, 0], cell[1, 1], cell[2, 2]])
         pos = wrap(self.atoms.get_positions()[idx], box)
         tree = cKDTree(pos, boxsize=box)
-        pairs = tree.query_pairs(r=3.0, output_type="ndarray")
-        pairs = pairs[mol[pairs[:, 0]] != mol[pairs[:, 1]]]
-        if len(pairs) == 0:
-            return float("inf")
-        return float(np.linalg.norm(mic(pos[pairs[:, 0]] - pos[pairs[:, 1]], box), axis=1).min())
+        # widen the search until some pair is found: every pair within r is enumerated, so the
+        # minimum over them is the exact closest distance
+        for r in (3.0, 6.0, 12.0, float(np.linalg.norm(box)) / 2):
+            pairs = tree.query_pairs(r=r, output_type="ndarray")
+            pairs = pairs[mol[pairs[:, 0]] != mol[pairs[:, 1]]]
+            if len(pairs):
+                d = np.linalg.norm(mic(pos[pairs[:, 0]] - pos[pairs[:, 1]], box), axis=1)
+                return float(d.min())
+        return float("inf")
 
     def heights(self) -> dict[str, dict[str, float]]:
         """Mean height (A) of each ligand's cationic and anionic centre above the A-plane."""
@@ -192,11 +196,7 @@ class Interface:
         """Net formal charge: slab ions left plus ligand charges."""
         q = self.slab.charge()
         mat = self.slab.material
-        qmap = {mat.a_site.symbol.upper(): mat.a_site.charge}
-        for b in mat.b_sites:
-            qmap[b.symbol.upper()] = b.charge
-        for ion, _ in mat.halides:
-            qmap[ion.symbol.upper()] = ion.charge
+        qmap = mat.charges()
         q -= sum(qmap[k] * v for k, v in self.removed_ions.items())
         return q + sum(self.ligands[p.ligand].charge for p in self.placements)
 

@@ -2,8 +2,10 @@
 
 Names are formulas: ``"CsPbBr3"``, ``"FAPbI3"``, mixed halides written either with fractions,
 ``"CsPb(Br0.5I0.5)3"``, or with subscripts that add up to 3, ``"CsPbBr1.5I1.5"`` or
-``"CsPbBr2I"`` (Vegard's law on the lattice constant and the halide radius), and the double
-perovskite ``"Cs2AgBiBr6"``. Data and sources are in ``library/materials.yaml``.
+``"CsPbBr2I"``, mixed A-site cations with fractions that add up to 1, ``"Cs0.5FA0.5PbI3"`` or
+``"(FA0.9Cs0.1)Pb(I0.8Br0.2)3"`` (Vegard's law on the lattice constant and the radii), and the
+double perovskites ``"Cs2AgBiBr6"`` and ``"Cs2AgBiCl6"``. Data and sources are in
+``library/materials.yaml``.
 """
 
 from __future__ import annotations
@@ -17,12 +19,18 @@ from typing import Any
 from ligandlab import library
 from ligandlab.errors import MaterialError, UnknownMaterialError, closest
 
-_SINGLE = re.compile(r"^(Cs|MA|FA)Pb(Cl|Br|I)3$")
-_MIXED = re.compile(r"^(Cs|MA|FA)Pb\(((?:(?:Cl|Br|I)(?:\d*\.?\d+))+)\)3$")
-_PART = re.compile(r"(Cl|Br|I)(\d*\.?\d+)")
-# CsPbBr2I, CsPbBr1.5I1.5: two or more halides whose subscripts add up to 3
-_SUBSCRIPT = re.compile(r"^(Cs|MA|FA)Pb((?:(?:Cl|Br|I)(?:\d*\.?\d+)?){2,})$")
-_SUBSCRIPT_PART = re.compile(r"(Cl|Br|I)(\d*\.?\d+)?")
+_NUM = r"\d*\.?\d+"
+# the A site: one cation, or fractions adding up to 1, optionally in parentheses
+_A_ONE = re.compile(r"^(Cs|MA|FA)$")
+_A_MIXED = re.compile(rf"^\(?((?:(?:Cs|MA|FA){_NUM}){{2,}})\)?$")
+_A_PART = re.compile(rf"(Cs|MA|FA)({_NUM})")
+# the X site: Br3; (Br0.5I0.5)3 with fractions; Br2I or Br1.5I1.5 with subscripts adding to 3
+_X_ONE = re.compile(r"^(Cl|Br|I)3$")
+_X_FRACTIONS = re.compile(rf"^\(((?:(?:Cl|Br|I){_NUM}){{2,}})\)3$")
+_X_PART = re.compile(rf"(Cl|Br|I)({_NUM})")
+_X_SUBSCRIPTS = re.compile(rf"^((?:(?:Cl|Br|I)(?:{_NUM})?){{2,}})$")
+_X_SUBSCRIPT_PART = re.compile(rf"(Cl|Br|I)({_NUM})?")
+_APBX3 = re.compile(r"^(?P<a>.+?)Pb(?P<x>(?:\(|Cl|Br|I).*)$")
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ class Material:
     """A cubic or pseudo-cubic perovskite (single or rock-salt double)."""
 
     name: str
-    a_site: Ion
+    a_sites: tuple[tuple[Ion, float], ...]  # (ion, fraction); one entry unless mixed
     b_sites: tuple[Ion, ...]  # (Pb,) or (Ag, Bi) for a double perovskite
     halides: tuple[tuple[Ion, float], ...]  # (ion, fraction)
     a: float  # pseudo-cubic lattice constant, A (primitive ABX3 cell)
@@ -54,6 +62,16 @@ class Material:
     def get(cls, name: str) -> Material:
         """The material for a formula; unknown names list the closest known ones."""
         return _material(name.strip())
+
+    @property
+    def a_site(self) -> Ion:
+        """The A-site cation; for a mixed A site, the majority one."""
+        return max(self.a_sites, key=lambda t: t[1])[0]
+
+    @property
+    def r_a(self) -> float:
+        """A-site radius (A), fraction-weighted for mixed cations."""
+        return sum(ion.radius * f for ion, f in self.a_sites)
 
     @property
     def r_x(self) -> float:
@@ -68,7 +86,7 @@ class Material:
     @property
     def tolerance_factor(self) -> float:
         """Goldschmidt t = (r_A + r_X) / (sqrt(2) (r_B + r_X))."""
-        return (self.a_site.radius + self.r_x) / (math.sqrt(2) * (self.r_b + self.r_x))
+        return (self.r_a + self.r_x) / (math.sqrt(2) * (self.r_b + self.r_x))
 
     @property
     def octahedral_factor(self) -> float:
@@ -90,18 +108,30 @@ class Material:
 
     def halide_for(self, u: float) -> str:
         """Halide symbol for a site, given a uniform number u in [0, 1) (mixed halides)."""
-        acc = 0.0
-        for ion, f in self.halides:
-            acc += f
-            if u < acc:
-                return ion.symbol
-        return self.halides[-1][0].symbol
+        return _pick(self.halides, u).symbol
+
+    def a_ion_for(self, u: float) -> Ion:
+        """A cation for a site, given a uniform number u in [0, 1) (mixed A sites)."""
+        return _pick(self.a_sites, u)
+
+    @property
+    def mixed_a(self) -> bool:
+        return len(self.a_sites) > 1
+
+    def charges(self) -> dict[str, int]:
+        """Formal charge of every ion, keyed by its residue name (``"CS"``, ``"PB"``, ...)."""
+        out = {ion.symbol.upper(): ion.charge for ion, _ in self.a_sites}
+        out.update({b.symbol.upper(): b.charge for b in self.b_sites})
+        out.update({ion.symbol.upper(): ion.charge for ion, _ in self.halides})
+        return out
 
     def summary(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "a_A": self.a,
-            "A": self.a_site.symbol,
+            "A": " ".join(f"{i.symbol}{f:g}" for i, f in self.a_sites)
+            if self.mixed_a
+            else self.a_site.symbol,
             "B": "/".join(b.symbol for b in self.b_sites),
             "X": " ".join(f"{i.symbol}{f:g}" for i, f in self.halides),
             "tolerance": round(self.tolerance_factor, 3),
@@ -127,10 +157,19 @@ def _table() -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def material_names() -> list[str]:
-    """Every named material in the library (mixed halides are built on request)."""
+    """Every named material in the library (mixed compositions are built on request)."""
     raw = library.load_yaml("materials.yaml")
     names = [f"{p['a_site']}Pb{p['x']}3" for p in raw["perovskites"]]
     return names + [d["id"] for d in raw["double_perovskites"]]
+
+
+def _pick(parts: tuple[tuple[Ion, float], ...], u: float) -> Ion:
+    acc = 0.0
+    for ion, f in parts:
+        acc += f
+        if u < acc:
+            return ion
+    return parts[-1][0]
 
 
 @functools.cache
@@ -141,58 +180,86 @@ def _material(name: str) -> Material:
         if d["id"].lower() == name.lower():
             return Material(
                 name=d["id"],
-                a_site=ions[d["a_site"]],
+                a_sites=((ions[d["a_site"]], 1.0),),
                 b_sites=(ions[d["b1"]], ions[d["b3"]]),
                 halides=((ions[d["x"]], 1.0),),
                 a=d["a"] / 2.0,
                 source=d["source"] + " (a/2 is the pseudo-cubic ABX3 cell)",
                 double=True,
             )
-    m = _SINGLE.match(name)
-    if m:
-        a_site, x = m.groups()
+    m = _APBX3.match(name)
+    a_parts = _a_parts(name, m.group("a")) if m else None
+    x_parts = _x_parts(name, m.group("x")) if m else None
+    if a_parts is None or x_parts is None:
+        if closest(name, material_names(), n=1):
+            raise UnknownMaterialError("material", name, material_names())
+        raise MaterialError(
+            f"cannot build {name!r}: supported are APbX3 (A = Cs, MA, FA; X = Cl, Br, I), mixed "
+            "halides such as 'CsPb(Br0.5I0.5)3' or 'CsPbBr2I', mixed A sites such as "
+            "'Cs0.5FA0.5PbI3', and the double perovskites "
+            + ", ".join(d["id"] for d in raw["double_perovskites"])
+        )
+    if len(a_parts) == 1 and len(x_parts) == 1:
+        (a_site, _), (x, _) = a_parts[0], x_parts[0]
         row = _table()[(a_site, x)]
         return Material(
-            name, ions[a_site], (ions["Pb"],), ((ions[x], 1.0),), row["a"], row["source"]
+            name, ((ions[a_site], 1.0),), (ions["Pb"],), ((ions[x], 1.0),), row["a"], row["source"]
         )
-    m = _MIXED.match(name)
-    if m:
-        a_site, body = m.groups()
-        parts = [(x, float(f)) for x, f in _PART.findall(body)]
-        return _mixed(name, a_site, parts, total=1.0, what="halide fractions")
-    m = _SUBSCRIPT.match(name)
-    if m:
-        a_site, body = m.groups()
-        parts = [(x, float(n) if n else 1.0) for x, n in _SUBSCRIPT_PART.findall(body)]
-        return _mixed(name, a_site, parts, total=3.0, what="halide subscripts")
-    if closest(name, material_names(), n=1):
-        raise UnknownMaterialError("material", name, material_names())
-    raise MaterialError(
-        f"cannot build {name!r}: supported are APbX3 (A = Cs, MA, FA; X = Cl, Br, I), mixed "
-        "halides such as 'CsPb(Br0.5I0.5)3' or 'CsPbBr2I', and " + ", ".join(material_names()[-1:])
+    # Vegard's law, bilinear over the A and X fractions:
+    # a = sum_A sum_X f_A f_X a(AX), radii weighted the same way (an estimate).
+    lattice = sum(fa * fx * _table()[(a, x)]["a"] for a, fa in a_parts for x, fx in x_parts)
+    ends = [_table()[(a, x)]["source"] for a, _ in a_parts for x, _ in x_parts]
+    what = " and ".join(
+        w for w, parts in (("A-site cations", a_parts), ("halides", x_parts)) if len(parts) > 1
+    )
+    return Material(
+        name,
+        tuple((ions[a], f) for a, f in a_parts),
+        (ions["Pb"],),
+        tuple((ions[x], f) for x, f in x_parts),
+        lattice,
+        "Vegard's law between " + "; ".join(dict.fromkeys(ends)),
+        notes=(f"lattice constant and radii interpolated over the mixed {what} (Vegard)",),
     )
 
 
-def _mixed(
-    name: str, a_site: str, parts: list[tuple[str, float]], *, total: float, what: str
-) -> Material:
-    """A mixed-halide APbX3 by Vegard's law; ``parts`` are (halide, amount) adding to ``total``."""
+def _a_parts(name: str, text: str) -> list[tuple[str, float]] | None:
+    """The A site as (cation, fraction); None when ``text`` is not an A site at all."""
+    if _A_ONE.match(text):
+        return [(text, 1.0)]
+    m = _A_MIXED.match(text)
+    if not m or (text.startswith("(") != text.endswith(")")):
+        return None
+    parts = [(a, float(f)) for a, f in _A_PART.findall(m.group(1))]
+    return _fractions(name, parts, total=1.0, what="A-site fractions", kind="an A-site cation")
+
+
+def _x_parts(name: str, text: str) -> list[tuple[str, float]] | None:
+    """The X site as (halide, fraction); None when ``text`` is not an X site at all."""
+    m = _X_ONE.match(text)
+    if m:
+        return [(m.group(1), 1.0)]
+    m = _X_FRACTIONS.match(text)
+    if m:
+        parts = [(x, float(f)) for x, f in _X_PART.findall(m.group(1))]
+        return _fractions(name, parts, total=1.0, what="halide fractions", kind="a halide")
+    m = _X_SUBSCRIPTS.match(text)
+    if m:
+        parts = [(x, float(n) if n else 1.0) for x, n in _X_SUBSCRIPT_PART.findall(m.group(1))]
+        return _fractions(name, parts, total=3.0, what="halide subscripts", kind="a halide")
+    return None
+
+
+def _fractions(
+    name: str, parts: list[tuple[str, float]], *, total: float, what: str, kind: str
+) -> list[tuple[str, float]]:
+    """``parts`` (symbol, amount) checked to add up to ``total``, as fractions of 1."""
     symbols = [x for x, _ in parts]
     if len(set(symbols)) != len(symbols):
-        raise MaterialError(f"{name!r}: a halide appears twice")
+        raise MaterialError(f"{name!r}: {kind} appears twice")
     given = sum(f for _, f in parts)
     if abs(given - total) > 1e-6 or any(f <= 0 for _, f in parts):
         raise MaterialError(
             f"{name!r}: {what} must be positive and add up to {total:g} (they add up to {given:g})"
         )
-    fractions = [(x, f / total) for x, f in parts]
-    ions = _ions()
-    return Material(
-        name,
-        ions[a_site],
-        (ions["Pb"],),
-        tuple((ions[x], f) for x, f in fractions),
-        sum(_table()[(a_site, x)]["a"] * f for x, f in fractions),
-        "Vegard's law between " + "; ".join(_table()[(a_site, x)]["source"] for x, _ in parts),
-        notes=("lattice constant and halide radius interpolated (Vegard)",),
-    )
+    return [(x, f / total) for x, f in parts]

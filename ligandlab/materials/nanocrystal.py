@@ -194,22 +194,25 @@ def build_nanocrystal(
 
     symbols: list[str] = []
     positions: list[np.ndarray] = []
-    a_ion = mat.a_site
+    # a mixed A site draws from its own stream, so halide draws match an unmixed cube's
+    a_rng = np.random.default_rng([seed, 1])
+    a_ions = [mat.a_ion_for(u) for u in a_rng.random(len(corner))] if mat.mixed_a else None
     a_first = np.empty(len(corner), int)
-    if a_ion.smiles:
-        tmpl_sym, tmpl_xyz = _molecule_template(a_ion.smiles)
-        for i, p in enumerate(corner * a):
-            a_first[i] = len(symbols)
+    for i, p in enumerate(corner * a):
+        a_ion = a_ions[i] if a_ions else mat.a_site
+        a_first[i] = len(symbols)
+        if a_ion.smiles:
+            tmpl_sym, tmpl_xyz = _molecule_template(a_ion.smiles)
             symbols.extend(tmpl_sym)
             positions.append(tmpl_xyz + p)
-    else:
-        a_first[:] = np.arange(len(corner))
-        symbols.extend([a_ion.symbol] * len(corner))
-        positions.append(corner * a)
+        else:
+            symbols.append(a_ion.symbol)
+            positions.append(p[None, :])
     b_ions = [mat.b_sites[int(s) % 2 if mat.double else 0] for s in cells.sum(axis=1)]
     b_sym = [b.symbol for b in b_ions]
     x_charge = mat.halides[0][0].charge
-    charge = len(corner) * a_ion.charge + sum(b.charge for b in b_ions) + len(x_frac) * x_charge
+    a_charge = mat.a_site.charge  # every A cation here is monovalent
+    charge = len(corner) * a_charge + sum(b.charge for b in b_ions) + len(x_frac) * x_charge
     symbols.extend(b_sym)
     positions.append((cells + 0.5) * a)
     symbols.extend(mat.halide_for(u) for u in rng.random(len(x_frac)))

@@ -137,11 +137,7 @@ class Slab:
 
     def charge(self) -> int:
         """Net charge from the ions' formal charges."""
-        charges = {self.material.a_site.symbol.upper(): self.material.a_site.charge}
-        for b in self.material.b_sites:
-            charges[b.symbol.upper()] = b.charge
-        for ion, _ in self.material.halides:
-            charges[ion.symbol.upper()] = ion.charge
+        charges = self.material.charges()
         return sum(charges[k] * v for k, v in self.composition().items())
 
 
@@ -309,9 +305,8 @@ def _build_100(
         else (["PbX2", "AX"] * (layers - 1) + ["PbX2"])
     )
     b = _Builder()
-    a_ion = mat.a_site
-    a_tmpl = _molecule_template(a_ion.smiles) if a_ion.smiles else None
-    a_name = a_ion.symbol.upper()
+    # a mixed A site draws from its own stream, so halide draws match an unmixed slab's
+    a_rng = np.random.default_rng([seed, 1])
     grid = np.array([(i, j) for i in range(n) for j in range(m)], dtype=float)
     ax_index: dict[int, list[tuple[int, int]]] = {}  # AX layer -> [(A first atom, X atom)]
     pb_index: dict[int, np.ndarray] = {}  # PbX2 layer number -> Pb atom per (i, j)
@@ -324,10 +319,13 @@ def _build_100(
             pairs = []
             for i, j in grid:
                 p = np.array([i * a, j * a, z])
-                if a_tmpl is None:
+                a_ion = mat.a_ion_for(a_rng.random()) if mat.mixed_a else mat.a_site
+                a_name = a_ion.symbol.upper()
+                if a_ion.smiles is None:
                     first = b.add([a_ion.symbol], p, a_name, "A")
                 else:
-                    first = b.add(a_tmpl[0], a_tmpl[1] + p, a_name, "A")
+                    tmpl = _molecule_template(a_ion.smiles)
+                    first = b.add(tmpl[0], tmpl[1] + p, a_name, "A")
                 sym = mat.halide_for(rng.random())
                 xi = b.add([sym], np.array([(i + 0.5) * a, (j + 0.5) * a, z]), sym.upper(), "X")
                 pairs.append((first, xi))
@@ -446,11 +444,7 @@ def check_slab(slab: Slab) -> dict[str, object]:
     if charge != 0:
         raise MaterialError(f"slab is not neutral (charge {charge:+d})")
     species, coords, charges = [], [], []
-    qmap = {slab.material.a_site.symbol.upper(): 1}
-    for b in slab.material.b_sites:
-        qmap[b.symbol.upper()] = b.charge
-    for ion, _ in slab.material.halides:
-        qmap[ion.symbol.upper()] = ion.charge
+    qmap = slab.material.charges()
     pos = slab.atoms.get_positions()
     for res in np.unique(slab.residues):
         idx = np.flatnonzero(slab.residues == res)

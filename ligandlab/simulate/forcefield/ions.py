@@ -28,7 +28,8 @@ from typing import Any
 import yaml
 
 from ligandlab.chem.ligand import Ligand
-from ligandlab.errors import LibraryError, UnknownIonModelError
+from ligandlab.errors import ForceFieldError, LibraryError, UnknownIonModelError
+from ligandlab.materials.material import Material
 
 LIBRARY = Path(__file__).resolve().parents[3] / "library" / "forcefields"
 
@@ -185,4 +186,10 @@ def ion_model_for(material: str, model: str | None = None) -> IonModel:
         if material in m.materials:
             return m
     covered = sorted({mat for m in models.values() for mat in m.materials})
+    mat = Material.get(material)  # an unknown formula raises its own clear error
+    if mat.mixed_a or len(mat.halides) > 1:
+        raise ForceFieldError(
+            f"{material}: MD has ion models for single compositions only (no mixed A-site "
+            f"or mixed-halide lattice is parameterised); simulate one of {', '.join(covered)}"
+        )
     raise UnknownIonModelError("material with an ion model", material, covered)
