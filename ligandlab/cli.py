@@ -11,7 +11,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from ligandlab import library
 from ligandlab.chem import build_ligand, describe, write_ligands
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import LigandLabError
+
+if TYPE_CHECKING:
+    from ligandlab.campaign import CampaignResult
 
 app = typer.Typer(
     add_completion=False,
@@ -671,9 +674,44 @@ def campaign_run_cmd(
 
         firsts = [rows.head(1) for rows in best_per_material(table, n=1).values()]
         _print_table(pd.concat(firsts), result.scorers, len(firsts), "best on each material")
+    _print_failures(result, limit=5)
     console.print(f"results: {result.directory / 'campaign.sqlite'}")
     if page is not None:
         console.print(f"report: {page}")
+
+
+def _failure_rows(result: CampaignResult) -> list[dict[str, object]]:
+    """The store's failures joined to the candidates they belong to."""
+    fails = result.failures()
+    if fails.empty:
+        return []
+    cols = ["key", "name", "material", "solvent"]
+    who = result.fast_table()[cols].set_index("key")
+    rows = []
+    for f in fails.to_dict(orient="records"):
+        c = who.loc[f["candidate"]] if f["candidate"] in who.index else None
+        rows.append(
+            {
+                "name": c["name"] if c is not None else f["candidate"],
+                "material": c["material"] if c is not None else "",
+                "solvent": (c["solvent"] or "") if c is not None else "",
+                "stage": f["stage"],
+                "scorer": f["scorer"],
+                "reason": f["message"],
+            }
+        )
+    return rows
+
+
+def _print_failures(result: CampaignResult, limit: int | None = None) -> None:
+    rows = _failure_rows(result)
+    if not rows:
+        return
+    shown = rows if limit is None else rows[:limit]
+    title = f"{len(rows)} failed (recorded with the reason; the other candidates ran on)"
+    if len(shown) < len(rows):
+        title += f"; first {len(shown)}, all with: ligandlab campaign status {result.directory}"
+    _print_rows(shown, title, False)
 
 
 @campaign_app.command("status")
@@ -687,11 +725,13 @@ def campaign_status_cmd(
     st = CampaignResult(directory).status()
     runs = st.pop("runs")
     if as_json:
-        typer.echo(json.dumps({**st, "runs": runs}, default=str))
+        fails = _failure_rows(CampaignResult(directory))
+        typer.echo(json.dumps({**st, "runs": runs, "failures": fails}, default=str))
         return
     _print_rows([st], "campaign status", False, vertical=True)
     if runs:
         _print_rows(runs, "runs", False)
+    _print_failures(CampaignResult(directory))
 
 
 @campaign_app.command("report")

@@ -134,8 +134,8 @@ class CampaignResult:
         sims = self.simulations().drop_duplicates("key", keep="first")
         out = fast.merge(sims, on="key", how="left")
         out["simulated"] = out["key"].isin(set(sims.loc[sims["sim_failed"] == "", "key"]))
-        out["sim_failed"] = out["sim_failed"].fillna("")
-        out["run_dir"] = out["run_dir"].fillna("")
+        for col in ("sim_failed", "run_dir"):  # all-NaN (float) when no simulation ran or passed
+            out[col] = out[col].astype(object).fillna("").astype(str)
         return out
 
     def failures(self) -> pd.DataFrame:
