@@ -668,7 +668,8 @@ def campaign_run_cmd(
         rec["top"] = json.loads(table.head(top).to_json(orient="records"))
         typer.echo(json.dumps(rec, default=str))
         return
-    _print_table(table, result.scorers, top, f"{result.name}: top {top} of {len(table)}")
+    title = f"{result.name}: top {min(top, len(table))} of {len(table)}"
+    _print_table(table, result.scorers, top, title)
     if table["material"].nunique() > 1:
         from ligandlab.campaign.report import best_per_material
 
