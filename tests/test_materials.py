@@ -137,6 +137,7 @@ def test_mixed_a_site_lattice_and_notation() -> None:
     lo, hi = Material.get("CsPbI3").tolerance_factor, Material.get("FAPbI3").tolerance_factor
     assert lo < csfa.tolerance_factor < hi
     assert not Material.get("CsPbBr3").mixed_a
+    assert Material.get("Cs₀.₅FA₀.₅PbI₃").name == "Cs0.5FA0.5PbI3"  # pasted subscripts
     for bad, match in (
         ("Cs0.5FA0.6PbI3", "add up to 1 \\(they add up to 1.1\\)"),
         ("Cs0.5Cs0.5PbI3", "appears twice"),

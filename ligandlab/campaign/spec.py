@@ -331,15 +331,15 @@ class CampaignSpec(BaseModel):
     def _materials(cls, v: list[str]) -> list[str]:
         from ligandlab.materials.material import Material
 
-        bad = []
+        bad, names = [], []
         for m in v:
             try:
-                Material.get(m)
+                names.append(Material.get(m).name)  # as the library spells it (CsPbBr₃)
             except LigandLabError as exc:
                 bad.append(str(exc))
         if bad:
             raise ValueError("; ".join(bad))
-        return v
+        return list(dict.fromkeys(names))
 
     @field_validator("solvents")
     @classmethod

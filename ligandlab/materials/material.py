@@ -19,6 +19,7 @@ from typing import Any
 from ligandlab import library
 from ligandlab.errors import MaterialError, UnknownMaterialError, closest
 
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _NUM = r"\d*\.?\d+"
 # the A site: one cation, or fractions adding up to 1, optionally in parentheses
 _A_ONE = re.compile(r"^(Cs|MA|FA)$")
@@ -60,8 +61,10 @@ class Material:
 
     @classmethod
     def get(cls, name: str) -> Material:
-        """The material for a formula; unknown names list the closest known ones."""
-        return _material(name.strip())
+        """The material for a formula; unknown names list the closest known ones.
+
+        Unicode subscripts pasted from a paper (``CsPbBr₃``) read as digits."""
+        return _material(name.strip().translate(_SUBSCRIPT_DIGITS))
 
     @property
     def a_site(self) -> Ion:

@@ -274,19 +274,22 @@ def score(
     names = _scorer_names(scorers, "fast")
     w = check_weights(weights, names)
     lig = as_ligands(ligand)[0]
-    _validate_surface(material, facet, termination, solvent)
+    material = _validate_surface(material, facet, termination, solvent)
     return score_candidates([Candidate(lig, material, facet, termination, solvent)], names, w)[0]
 
 
-def _validate_surface(material: str, facet: str, termination: str, solvent: str | None) -> None:
+def _validate_surface(material: str, facet: str, termination: str, solvent: str | None) -> str:
+    """Check the surface and solvent; the material's name as the library spells it
+    (``CsPbBr₃`` -> ``CsPbBr3``), so one material is one candidate key."""
     from ligandlab.chem.solvents import Solvent
     from ligandlab.materials.material import Material
     from ligandlab.materials.slab import check_surface
 
-    Material.get(material)
+    name = Material.get(material).name
     check_surface(facet, termination)
     if solvent is not None:
         Solvent.get(solvent)
+    return name
 
 
 def rank(
@@ -308,11 +311,14 @@ def rank(
     names = _scorer_names(scorers, cost)
     w = check_weights(weights, names)
     ligs = list(dict.fromkeys(as_ligands(ligands)))  # Ligand equality is canonical SMILES
-    mats = list(dict.fromkeys(_as_list(material)))
     sols = list(dict.fromkeys(_as_list(solvent)))
-    for m in mats:
-        for s in sols:
-            _validate_surface(str(m), facet, termination, s)
+    mats = list(
+        dict.fromkeys(
+            _validate_surface(str(m), facet, termination, sols[0]) for m in _as_list(material)
+        )
+    )
+    for s in sols[1:]:
+        _validate_surface(mats[0], facet, termination, s)
     context = Context()
     context.prefetch(ligs)
     cands = [
