@@ -173,6 +173,11 @@ def library_cmd(
             for m in library.mixtures()
         ]
     _print_rows(rows, f"library {kind.value}", as_json)
+    if kind is LibraryKind.materials and not as_json:
+        console.print(
+            "Mixtures are built on request by Vegard's law: mixed halides (CsPbBr2I, "
+            "CsPb(Br0.5I0.5)3) and mixed A sites (Cs0.5FA0.5PbI3)."
+        )
 
 
 @app.command("describe")

@@ -57,10 +57,35 @@ def test_parameterize_pe_and_toluene_with_integer_charges() -> None:
     assert sim.parameterize(lig).prmtop == pe.prmtop
 
 
-def test_mixed_compositions_have_no_ion_model() -> None:
-    for name in ("Cs0.5FA0.5PbI3", "CsPbBr2I"):
-        with pytest.raises(ll.errors.ForceFieldError, match="single compositions only"):
-            sim.ion_model_for(name)
+def test_mixed_a_site_model_is_the_union_of_agreeing_end_members() -> None:
+    csfa = sim.ion_model_for("Cs0.5FA0.5PbBr3")
+    cs, fa = sim.ion_model_for("CsPbBr3"), sim.ion_model_for("FAPbBr3")
+    assert csfa.id == "fapbbr3-approx+pascazio2022-cspbbr3"
+    assert set(csfa.species) == {"Cs", "Pb", "Br"} and set(csfa.molecular_ions) == {"FA"}
+    for name, v in csfa.variants.items():  # nothing new: every number from an end member
+        assert v.charges == {**cs.variants[name].charges, **fa.variants[name].charges}
+        assert v.sigma == cs.variants[name].sigma
+        assert v.charges["FA"] == v.charges["Cs"] == v.a_charge
+    with pytest.raises(ForceFieldError, match="form buckingham against lj"):
+        sim.ion_model_for("Cs0.5MA0.5PbBr3")  # Pascazio's scaled Cs+ and Hata's MA +1.36
+    with pytest.raises(ForceFieldError, match="mixed halides"):
+        sim.ion_model_for("CsPbBr2I")
+    with pytest.raises(ForceFieldError, match=r"end member\(s\) MAPbCl3, FAPbCl3"):
+        sim.ion_model_for("MA0.5FA0.5PbCl3")
+
+
+def test_mixed_a_site_slab_runs_neutral_with_both_cations(tmp_path: Path) -> None:
+    slab = ll.build_slab("Cs0.5FA0.5PbBr3", size=(3, 3), layers=3, seed=1)
+    comp = slab.composition()
+    assert comp["CS"] > 0 and comp["FA"] > 0
+    iface = ll.place_ligands(slab, ll.parse_ligand(LIGAND), coverage=1 / 9, mode="BM3", seed=0)
+    md = sim.build_system(iface, solvent=None)
+    assert abs(md.net_charge) < 1e-9 and md.variant == "primary_ammonium"
+    names = [r.name for r in md.topology.residues()]
+    assert names.count("CS") + names.count("FA") == comp["CS"] + comp["FA"] - 1
+    res = sim.run(md, tmp_path, "test", platform="CPU")
+    assert res.frames == 10 and res.modes[-1] == ["BM3"]
+    assert np.all(np.isfinite([e["potential_kj_mol"] for e in res.energies]))
 
 
 def test_charge_scaling_puts_each_group_at_q_a() -> None:

@@ -187,9 +187,92 @@ def ion_model_for(material: str, model: str | None = None) -> IonModel:
             return m
     covered = sorted({mat for m in models.values() for mat in m.materials})
     mat = Material.get(material)  # an unknown formula raises its own clear error
-    if mat.mixed_a or len(mat.halides) > 1:
+    if len(mat.halides) > 1:
         raise ForceFieldError(
-            f"{material}: MD has ion models for single compositions only (no mixed A-site "
-            f"or mixed-halide lattice is parameterised); simulate one of {', '.join(covered)}"
+            f"{material}: MD has no ion model for mixed halides (no halide-halide cross terms "
+            f"are parameterised); simulate one of {', '.join(covered)}"
         )
+    if mat.mixed_a and not mat.double:
+        x = mat.halides[0][0].symbol
+        ends = [f"{ion.symbol}Pb{x}3" for ion, _ in mat.a_sites]
+        lacking = [e for e in ends if not any(e in m.materials for m in models.values())]
+        if lacking:
+            raise ForceFieldError(
+                f"{material}: no ion model for its end member(s) {', '.join(lacking)}; MD covers "
+                f"{', '.join(covered)} and mixtures of their A cations where the models agree"
+            )
+        return merged_ion_model(mat.name, [ion_model_for(e) for e in ends])
     raise UnknownIonModelError("material with an ion model", material, covered)
+
+
+def merged_ion_model(material: str, parts: list[IonModel]) -> IonModel:
+    """One model for a mixed A site from the models of its end members (Cs0.5FA0.5PbBr3 from
+    the CsPbBr3 and FAPbBr3 models).
+
+    Allowed only where the end members share everything but the A cation: the same form,
+    variants, Pb and halide charges and Pb/X pair sigma, and the same A-cation charge in
+    every variant. The union then needs no new number: A-A' pairs between an atomic and a
+    molecular cation follow the ion-organic Lorentz-Berthelot rule the models already use.
+    Models built on different charge conventions (Pascazio's scaled Cs+ against MYP's
+    MA +1.36) are refused.
+    """
+    parts = sorted(parts, key=lambda m: m.id)  # one id whatever order the formula names
+    first = parts[0]
+    for other in parts[1:]:
+        why = _mismatch(first, other)
+        if why:
+            raise ForceFieldError(
+                f"{material}: no mixed ion model, because the end-member models "
+                f"{first.id} and {other.id} differ ({why})"
+            )
+    variants = {}
+    for name in first.variants:
+        vs = [m.variants[name] for m in parts]
+        anchors: dict[str, dict[str, float]] = {}
+        for w in vs:
+            for role, by_ion in w.anchors.items():
+                anchors.setdefault(role, {}).update(by_ion)
+        variants[name] = IonVariant(
+            name=name,
+            charges={k: q for w in vs for k, q in w.charges.items()},
+            sigma={k: s for w in vs for k, s in w.sigma.items()},
+            anchors=anchors,
+            pairs={k: pr for w in vs for k, pr in w.pairs.items()},
+        )
+    return IonModel(
+        id="+".join(m.id for m in parts),
+        name=f"{material}: union of " + " and ".join(m.name for m in parts),
+        source="; ".join(m.source for m in parts),
+        form=first.form,
+        materials=(material,),
+        uff={k: u for m in parts for k, u in m.uff.items()},
+        variants=variants,
+        variant_for_group=first.variant_for_group,
+        lattice={},
+        molecular_ions={k: mi for m in parts for k, mi in m.molecular_ions.items()},
+    )
+
+
+def _mismatch(a: IonModel, b: IonModel) -> str:
+    """Why two end-member models cannot be merged ('' when they can)."""
+    if a.form != b.form:
+        return f"form {a.form} against {b.form}"
+    if set(a.variants) != set(b.variants) or a.variant_for_group != b.variant_for_group:
+        return "different variants"
+    shared = (set(a.uff) | set(a.molecular_ions)) & (set(b.uff) | set(b.molecular_ions))
+    for name, va in a.variants.items():
+        vb = b.variants[name]
+        if abs(va.a_charge - vb.a_charge) > 1e-9:
+            return f"A-cation charge {va.a_charge:+.4f} against {vb.a_charge:+.4f} e ({name})"
+        for ion in shared:
+            if abs(va.charges.get(ion, 0.0) - vb.charges.get(ion, 0.0)) > 1e-9:
+                return f"{ion} charge ({name})"
+        for pair in set(va.sigma) & set(vb.sigma):
+            if abs(va.sigma[pair] - vb.sigma[pair]) > 1e-9:
+                return f"{'-'.join(sorted(pair))} sigma ({name})"
+        if va.pairs or vb.pairs:
+            return "tabulated non-LJ pair terms"
+    for ion in shared & set(a.uff) & set(b.uff):
+        if a.uff[ion] != b.uff[ion]:
+            return f"{ion} UFF parameters"
+    return ""
