@@ -725,19 +725,19 @@ def campaign_status_cmd(
     directory: Annotated[Path, typer.Argument(help="campaign output folder")],
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Candidates done, failed and pending per stage, and the runs so far."""
+    """Candidates done, failed and pending per stage, the runs so far, and what failed."""
     from ligandlab.campaign import CampaignResult
 
-    st = CampaignResult(directory).status()
+    res = CampaignResult(directory)
+    st = res.status()
     runs = st.pop("runs")
     if as_json:
-        fails = _failure_rows(CampaignResult(directory))
-        typer.echo(json.dumps({**st, "runs": runs, "failures": fails}, default=str))
+        typer.echo(json.dumps({**st, "runs": runs, "failures": _failure_rows(res)}, default=str))
         return
     _print_rows([st], "campaign status", False, vertical=True)
     if runs:
         _print_rows(runs, "runs", False)
-    _print_failures(CampaignResult(directory))
+    _print_failures(res)
 
 
 @campaign_app.command("report")

@@ -312,13 +312,13 @@ def rank(
     w = check_weights(weights, names)
     ligs = list(dict.fromkeys(as_ligands(ligands)))  # Ligand equality is canonical SMILES
     sols = list(dict.fromkeys(_as_list(solvent)))
-    mats = list(
+    mats = list(  # library spellings: CsPbBr3 and CsPbBr₃ are one material
         dict.fromkeys(
-            _validate_surface(str(m), facet, termination, sols[0]) for m in _as_list(material)
+            _validate_surface(str(m), facet, termination, s)
+            for m in _as_list(material)
+            for s in sols
         )
     )
-    for s in sols[1:]:
-        _validate_surface(mats[0], facet, termination, s)
     context = Context()
     context.prefetch(ligs)
     cands = [
