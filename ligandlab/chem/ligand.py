@@ -190,12 +190,12 @@ def parse_smiles(smiles: str, what: str = "SMILES", *, fragments: bool = False) 
     return mol
 
 
-_ALKALI = ("Li", "Na", "K", "Rb", "Cs", "Mg", "Ca", "Sr", "Ba")
+_S_BLOCK = ("Li", "Na", "K", "Rb", "Cs", "Mg", "Ca", "Sr", "Ba")
 _PRECURSOR_METALS = ("Pb", "Sn", "Ge", "Zn", "Cd", "Mn", "Cu", "Ag", "In", "Bi", "Sb", "Ni", "Co")
 
 
 def _is_metal(atom: Chem.Atom) -> bool:
-    return atom.GetSymbol() in _ALKALI + _PRECURSOR_METALS
+    return atom.GetSymbol() in _S_BLOCK + _PRECURSOR_METALS
 
 
 # Spectator ions and water that a ligand written as a salt or hydrate may carry, e.g.
@@ -204,7 +204,7 @@ def _is_metal(atom: Chem.Atom) -> bool:
 # acetate, trifluoroacetate, tosylate and other organic ions that are ligands in their own
 # right here; a second organic fragment is an error, never a guess.
 SPECTATOR_IONS: tuple[tuple[str, str], ...] = (
-    ("alkali and alkaline-earth cations", f"[{','.join(_ALKALI)}]"),
+    ("alkali and alkaline-earth cations", f"[{','.join(_S_BLOCK)}]"),
     (
         "metal cations of precursor salts (lead oleate, zinc bromide)",
         f"[{','.join(_PRECURSOR_METALS)}]",
