@@ -294,7 +294,7 @@ def test_cli_run_shows_the_best_on_each_material(
 def test_cli_names_each_failure_with_its_reason(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A mixed halide has no ion model: its simulation fails, the CLI says which and why."""
+    """MAPbBr2I has no ion model: its simulation fails, the CLI says which and why."""
     spec = tmp_path / "c.yaml"
     spec.write_text(
         textwrap.dedent(
@@ -302,7 +302,7 @@ def test_cli_names_each_failure_with_its_reason(
             name: mixed
             ligands:
               - smiles: ["C5-PEA", "OAm"]
-            materials: [CsPbBr2I]
+            materials: [MAPbBr2I]
             solvents: [toluene]
             funnel: {{top: 1, protocol: test, size: 3}}
             workers: 1
@@ -312,11 +312,11 @@ def test_cli_names_each_failure_with_its_reason(
     )
     cli_main(["campaign", "run", str(spec), "--no-report"])
     out = capsys.readouterr().out
-    assert "1 failed" in out and "no ion model for mixed halides" in out
+    assert "1 failed" in out and "no mixed ion model" in out
     cli_main(["campaign", "status", str(tmp_path / "out"), "--json"])
     st = json.loads(capsys.readouterr().out)
     (fail,) = st["failures"]
-    assert fail["stage"] == "sim" and fail["material"] == "CsPbBr2I"
+    assert fail["stage"] == "sim" and fail["material"] == "MAPbBr2I"
     assert fail["name"] == CampaignResult(tmp_path / "out").table["name"].iloc[0]
     assert st["fast done"] == 2  # the fast ranking of both candidates is kept
 

@@ -21,6 +21,7 @@ ions and specific ligand anchor atoms. Conventions, documented in docs/simulate.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,44 +188,48 @@ def ion_model_for(material: str, model: str | None = None) -> IonModel:
             return m
     covered = sorted({mat for m in models.values() for mat in m.materials})
     mat = Material.get(material)  # an unknown formula raises its own clear error
-    if len(mat.halides) > 1:
-        raise ForceFieldError(
-            f"{material}: MD has no ion model for mixed halides (no halide-halide cross terms "
-            f"are parameterised); simulate one of {', '.join(covered)}"
-        )
-    if mat.mixed_a and not mat.double:
-        x = mat.halides[0][0].symbol
-        ends = [f"{ion.symbol}Pb{x}3" for ion, _ in mat.a_sites]
+    if (mat.mixed_a or len(mat.halides) > 1) and not mat.double:
+        ends = [f"{a.symbol}Pb{x.symbol}3" for a, _ in mat.a_sites for x, _ in mat.halides]
         lacking = [e for e in ends if not any(e in m.materials for m in models.values())]
         if lacking:
             raise ForceFieldError(
                 f"{material}: no ion model for its end member(s) {', '.join(lacking)}; MD covers "
-                f"{', '.join(covered)} and mixtures of their A cations where the models agree"
+                f"{', '.join(covered)} and their mixtures where the models agree"
             )
         return merged_ion_model(mat.name, [ion_model_for(e) for e in ends])
     raise UnknownIonModelError("material with an ion model", material, covered)
 
 
 def merged_ion_model(material: str, parts: list[IonModel]) -> IonModel:
-    """One model for a mixed A site from the models of its end members (Cs0.5FA0.5PbBr3 from
-    the CsPbBr3 and FAPbBr3 models).
+    """One model for a mixed composition from the models of its end members
+    (Cs0.5FA0.5PbBr3 from the CsPbBr3 and FAPbBr3 models; CsPbBr1.5I1.5 from CsPbBr3 and
+    CsPbI3).
 
-    Allowed only where the end members share everything but the A cation: the same form,
-    variants, Pb and halide charges and Pb/X pair sigma, and the same A-cation charge in
-    every variant. The union then needs no new number: A-A' pairs between an atomic and a
-    molecular cation follow the ion-organic Lorentz-Berthelot rule the models already use.
-    Models built on different charge conventions (Pascazio's scaled Cs+ against MYP's
-    MA +1.36) are refused.
+    Allowed only where the end members agree on everything they share: the form, the
+    variants, the charges of the ions they have in common, the A- and X-ion charge of every
+    variant, and the sigma of every pair they both give. The union then needs one rule and
+    no new number:
+
+    - a pair between an atomic and a molecular cation (Cs-FA) follows the ion-organic
+      Lorentz-Berthelot rule the models already use;
+    - a pair of two halides (Br-I) takes the mean of the two X-X sigma (Lorentz). In the
+      Pascazio family this is exactly the transfer rule that built the Cl and I models
+      (the Br value plus the Shannon radius shift of each halide in the pair).
+
+    Models with tabulated non-LJ pairs (the MYP family) and models built on different charge
+    conventions (Pascazio's scaled Cs+ against MYP's MA +1.36) are refused with the reason.
     """
-    parts = sorted(parts, key=lambda m: m.id)  # one id whatever order the formula names
+    parts = sorted({m.id: m for m in parts}.values(), key=lambda m: m.id)  # one id per mix
     first = parts[0]
-    for other in parts[1:]:
-        why = _mismatch(first, other)
+    for one, other in itertools.combinations(parts, 2):
+        why = _mismatch(one, other)
         if why:
             raise ForceFieldError(
                 f"{material}: no mixed ion model, because the end-member models "
-                f"{first.id} and {other.id} differ ({why})"
+                f"{one.id} and {other.id} differ ({why})"
             )
+    uff = {k: u for m in parts for k, u in m.uff.items()}
+    halides = sorted(k for k in uff if k in ("F", "Cl", "Br", "I"))
     variants = {}
     for name in first.variants:
         vs = [m.variants[name] for m in parts]
@@ -232,12 +237,17 @@ def merged_ion_model(material: str, parts: list[IonModel]) -> IonModel:
         for w in vs:
             for role, by_ion in w.anchors.items():
                 anchors.setdefault(role, {}).update(by_ion)
+        sigma = {k: x for w in vs for k, x in w.sigma.items()}
+        for i, x in enumerate(halides):
+            for y in halides[i + 1 :]:
+                xx, yy = sigma[frozenset((x,))], sigma[frozenset((y,))]
+                sigma.setdefault(frozenset((x, y)), (xx + yy) / 2)
         variants[name] = IonVariant(
             name=name,
             charges={k: q for w in vs for k, q in w.charges.items()},
-            sigma={k: s for w in vs for k, s in w.sigma.items()},
+            sigma=sigma,
             anchors=anchors,
-            pairs={k: pr for w in vs for k, pr in w.pairs.items()},
+            pairs={},
         )
     return IonModel(
         id="+".join(m.id for m in parts),
@@ -245,7 +255,7 @@ def merged_ion_model(material: str, parts: list[IonModel]) -> IonModel:
         source="; ".join(m.source for m in parts),
         form=first.form,
         materials=(material,),
-        uff={k: u for m in parts for k, u in m.uff.items()},
+        uff=uff,
         variants=variants,
         variant_for_group=first.variant_for_group,
         lattice={},
@@ -264,6 +274,8 @@ def _mismatch(a: IonModel, b: IonModel) -> str:
         vb = b.variants[name]
         if abs(va.a_charge - vb.a_charge) > 1e-9:
             return f"A-cation charge {va.a_charge:+.4f} against {vb.a_charge:+.4f} e ({name})"
+        if abs(va.x_charge - vb.x_charge) > 1e-9:
+            return f"halide charge {va.x_charge:+.4f} against {vb.x_charge:+.4f} e ({name})"
         for ion in shared:
             if abs(va.charges.get(ion, 0.0) - vb.charges.get(ion, 0.0)) > 1e-9:
                 return f"{ion} charge ({name})"
