@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode="markdown",
     no_args_is_help=True,
     help="Design and screen surface ligands for metal-halide nanocrystals.",
 )
@@ -293,7 +294,6 @@ def slab_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Build a slab with tagged surface sites, optionally with ligands on them."""
-    from ligandlab.chem import parse_ligand
     from ligandlab.materials import Interface, Slab, build_slab, place_ligands
 
     slab = build_slab(
@@ -317,12 +317,15 @@ def slab_cmd(
     }
     target: Slab | Interface = slab
     if ligand:
-        ligs = [parse_ligand(x) for x in ligand]
+        # one mixture name ("lecithin") keeps its mole fractions
+        ligs = ligand[0] if len(ligand) == 1 else list(ligand)
         iface = place_ligands(
             slab, ligs, coverage=coverage, mode=mode.value, pattern=pattern, seed=seed
         )
         record["modes"] = iface.modes()
         for name, h in iface.heights().items():
+            if not h["count"]:  # a mixture component that drew no site
+                continue
             record[f"{name} cation height (A)"] = round(h["cation_height_A"], 2)
             record[f"{name} anion height (A)"] = round(h["anion_height_A"], 2)
         record["closest ligand-ligand (A)"] = round(iface.min_intermolecular_distance(), 2)
@@ -341,20 +344,21 @@ def slab_cmd(
 def nanocrystal_cmd(
     material: Annotated[str, typer.Argument(help="e.g. CsPbBr3")],
     edge: Annotated[float, typer.Option(help="edge length, nm")] = 8.0,
-    ligand: Annotated[str | None, typer.Option(help="ligand name or SMILES")] = None,
+    ligand: Annotated[
+        str | None, typer.Option(help="ligand name, SMILES or mixture (lecithin)")
+    ] = None,
     coverage: Annotated[float, typer.Option(help="ligands per surface A-site")] = 1.0,
     nc_mg: Annotated[float | None, typer.Option(help="batch: mg of nanocrystals")] = None,
     pb_mmol: Annotated[float | None, typer.Option(help="batch: mmol of Pb")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Surface sites of a cube-shaped nanocrystal and the ligand amount to add."""
-    from ligandlab.chem import parse_ligand
     from ligandlab.materials import build_nanocrystal
 
     nc = build_nanocrystal(material, edge_nm=edge)
     record: dict[str, object] = nc.summary()
     if ligand is not None:
-        amount = nc.ligand_amount(parse_ligand(ligand), coverage, nc_mg=nc_mg, pb_mmol=pb_mmol)
+        amount = nc.ligand_amount(ligand, coverage, nc_mg=nc_mg, pb_mmol=pb_mmol)
         record.update(
             {
                 k: f"{v:.4g}" if isinstance(v, float) and not as_json else v
@@ -509,12 +513,12 @@ def rank_cmd(
     """
     from ligandlab.chem import enumerate_ligands, ionizable_groups, reference_ligands
     from ligandlab.chem import ionize as ionize_ligand
-    from ligandlab.chem.assembly import parse_named_ligand
+    from ligandlab.chem.assembly import parse_named_ligands
     from ligandlab.chem.io import check_writable, read_ligands
     from ligandlab.errors import OutputError
     from ligandlab.scoring import rank
 
-    items = [parse_named_ligand(t) for t in smiles or []]
+    items = [lig for t in smiles or [] for lig in parse_named_ligands(t)]
     if file is not None:
         items += read_ligands(file)
     if ionize:

@@ -440,10 +440,18 @@ def tail(name: str) -> TailRecord:
     raise UnknownTailError("tail", name, known)
 
 
-def mixture(name: str) -> MixtureRecord:
-    """The mixture record for an id (case-insensitive)."""
+def find_mixture(name: str) -> MixtureRecord | None:
+    """The mixture record whose id is ``name`` (case-insensitive), else ``None``."""
     low = name.strip().lower()
     for m in mixtures():
         if m.id.lower() == low:
             return m
-    raise UnknownMixtureError("mixture", name, [m.id for m in mixtures()])
+    return None
+
+
+def mixture(name: str) -> MixtureRecord:
+    """The mixture record for an id (case-insensitive)."""
+    found = find_mixture(name)
+    if found is None:
+        raise UnknownMixtureError("mixture", name, [m.id for m in mixtures()])
+    return found

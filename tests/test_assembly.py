@@ -175,3 +175,20 @@ def test_lecithin_mixture() -> None:
     assert heads == {"PE", "PE-NMe3"}  # primary and quaternary ammonium, as in the paper
     assert all(lig.ligand_class == "zwitterion" for lig in lec.ligands)
     assert 700 < lec.mean_mw < 800  # diacyl glycerophospholipids with C16-C18 chains
+
+
+def test_a_mixture_name_gives_its_labelled_components() -> None:
+    from ligandlab.chem.assembly import as_ligand, as_ligands, parse_named_ligands
+
+    lec = ll.Mixture.get("lecithin")
+    ligs = as_ligands(["C8C12-PEA", "Lecithin"])
+    assert len(ligs) == 1 + len(lec.components)
+    assert [lig.name for lig in ligs[1:]] == [f"lecithin: {lig.name}" for lig in lec.ligands]
+    assert [lig.smiles for lig in ligs[1:]] == [lig.smiles for lig in lec.ligands]
+    named = parse_named_ligands("lecithin soy PC")
+    assert named[0].name == f"soy PC: {lec.ligands[0].name}"
+    assert parse_named_ligands("C8C12-PEA mine")[0].name == "mine"
+    with pytest.raises(ll.LigandLabError, match="is a mixture of 5 ligands"):
+        as_ligand("lecithin")
+    with pytest.raises(ll.LigandLabError, match=r"a mixture \(lecithin\)"):
+        ll.parse_ligand("lecithine")

@@ -78,6 +78,7 @@ def test_cli_build_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixt
         (["describe", "C1CC"], "cannot be parsed"),
         (["rank", "--smiles", "C8C12-PEA", "C8C12-PC"], "repeat the option for each value"),
         (["slab", "CsPbBr2Cl2"], "subscripts must be positive and add up to 3"),
+        (["score", "lecithin"], "'lecithin' is a mixture of 5 ligands"),
     ],
 )
 def test_cli_errors_one_line_exit_2(
@@ -174,3 +175,22 @@ def test_read_ligands_round_trips_written_files(tmp_path: Path) -> None:
     for path, msg in [(tmp_path / "x.mol2", "use one of"), (tmp_path / "no.smi", "no such")]:
         with pytest.raises(ll.LigandLabError, match=msg):
             ll.read_ligands(path)
+
+
+def test_rank_takes_a_mixture_as_its_components(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    smi = tmp_path / "mine.smi"
+    smi.write_text("C8C12-PEA\nlecithin soy lecithin\n")
+    main(["rank", "--file", str(smi), "--material", "FAPbBr3", "--solvent", "toluene", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    names = {r["name"] for r in rows}
+    assert len(rows) == 6 and "C8C12-PEA" in names
+    assert {n for n in names if n.startswith("soy lecithin: ")} == {
+        f"soy lecithin: {c.name}" for c in ll.Mixture.get("lecithin").ligands
+    }
+    fit = {r["name"]: r["fit_geometry"] for r in rows}
+    # the primary-ammonium PE species fit the A-site pocket, the quaternary PC ones do not
+    pe = [v for n, v in fit.items() if ": PE(" in n]
+    pc = [v for n, v in fit.items() if ": PC(" in n]
+    assert len(pe) == 2 and len(pc) == 3 and min(pe) > max(pc)

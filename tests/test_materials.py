@@ -375,3 +375,83 @@ def test_reprs_are_one_line_summaries() -> None:
         "Ligand(smiles='CC[NH3+]', name='CC[NH3+]', charge=1, ligand_class='ammonium', "
         "family='cationic', parts=None)"
     )
+
+
+def test_uniform_half_coverage_is_a_checkerboard() -> None:
+    from ligandlab.materials.placement import site_order
+
+    slab = build_slab("CsPbBr3", (6, 6), 3)
+    half = site_order(slab, 1, "uniform", 0)[:18]
+    xy = slab.top.a_pos[half, :2]
+    box = np.diag(slab.atoms.cell.array)[:2]
+    d = xy[:, None] - xy[None]
+    d -= box * np.round(d / box)
+    dist = np.linalg.norm(d, axis=2) + np.eye(18) * 1e3
+    # plain farthest-point sampling left nearest neighbours (a) at half coverage here
+    assert dist.min() == pytest.approx(slab.material.a * np.sqrt(2), rel=1e-3)
+
+
+def test_branched_tails_reach_half_coverage_and_crowding_is_explained() -> None:
+    slab = build_slab("CsPbBr3", (6, 6), 3)
+    lig = ll.build_ligand("PE", 2, "C8C12")
+    iface = place_ligands(slab, lig, coverage=0.5, seed=1)  # failed before straightened tails
+    assert len(iface.placements) == 18 and iface.min_intermolecular_distance() >= 1.6
+    heavy = [i for i in range(*iface.placements[0].atoms) if iface.atoms[i].symbol != "H"]
+    z = iface.atoms.get_positions()[heavy, 2] - slab.top.z_plane
+    assert z.max() > 12.0  # upright: C8C12 stretched reaches about 1.4 nm
+    with pytest.raises(PlacementError, match=r"0\.55 nm2 stretched.*at most about 0\.62"):
+        place_ligands(slab, lig, coverage=0.75, seed=1)
+
+
+def test_straightened_tail_is_a_slim_rod_with_the_same_bonds() -> None:
+    from ligandlab.chem.conformers import conformers
+    from ligandlab.chem.straighten import straightened
+    from ligandlab.materials.placement import _tail_atoms
+
+    lig = ll.build_ligand("PE", 2, "C16")
+    ens = conformers(lig.smiles, n=4, seed=0)
+    n_idx, p_idx = lig.cations[0].center, lig.anions[0].center
+    head = {i for a in lig.anchors for i in a.atoms} | {n_idx, p_idx}
+    tail = [int(i) for i in _tail_atoms(ens.mol, [n_idx, p_idx], lig)]
+
+    def spread(xyz: np.ndarray) -> float:
+        rel = xyz[tail] - xyz[sorted(head)].mean(axis=0)
+        axis = rel.mean(axis=0) / np.linalg.norm(rel.mean(axis=0))
+        return float(np.sqrt(((rel - np.outer(rel @ axis, axis)) ** 2).sum(1).mean()))
+
+    start = ens.positions(0)
+    out = straightened(ens.mol, start, head, tail, (n_idx, p_idx))
+    assert out is not None
+    xyz, energy = out
+    assert spread(xyz) < 1.0 < spread(start)  # an all-anti C16 chain is a rod
+    assert np.isfinite(energy) and energy < ens.energies.max() + 10.0
+    for b in ens.mol.GetBonds():
+        i, j = b.GetBeginAtomIdx(), b.GetEndAtomIdx()
+        assert np.linalg.norm(xyz[i] - xyz[j]) == pytest.approx(
+            np.linalg.norm(start[i] - start[j]), abs=0.05
+        )
+    assert straightened(ens.mol, start, set(range(lig.mol.GetNumAtoms())), []) is None
+
+
+def test_mixture_shell_takes_its_mole_fractions() -> None:
+    slab = build_slab("CsPbBr3", (4, 4), 3)
+    mix = ll.Mixture(
+        "test-mix",
+        "PE/PC 3:1",
+        ((ll.build_ligand("PE", 2, "C5"), 0.75), (ll.build_ligand("PC", 2, "C5"), 0.25)),
+        "test",
+    )
+    iface = place_ligands(slab, mix, count=4, seed=2)
+    names = [iface.ligands[p.ligand].name for p in iface.placements]
+    assert sorted(names) == ["test-mix: C5-PC"] + ["test-mix: C5-PEA"] * 3
+
+
+def test_ligand_amount_of_a_mixture_uses_its_mean_molar_mass() -> None:
+    nc = build_nanocrystal("CsPbBr3", edge_nm=6.0)
+    mix = ll.Mixture.get("lecithin")
+    amount = nc.ligand_amount("lecithin", nc_mg=10.0)
+    assert amount.ligand == "lecithin"
+    assert amount.ligand_molar_mass == pytest.approx(mix.mean_mw)
+    assert amount.ligand_mg == pytest.approx(amount.ligand_umol * mix.mean_mw / 1000.0)
+    by_name = nc.ligand_amount("C8C12-PEA", nc_mg=10.0)  # names work, not only SMILES
+    assert by_name.ligand_molar_mass == pytest.approx(ll.build_ligand("PE", 2, "C8C12").mw)

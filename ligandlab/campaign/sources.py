@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ligandlab.campaign.spec import CampaignSpec, LigandSource, SpecError
-from ligandlab.chem.assembly import enumerate_ligands, parse_named_ligand
+from ligandlab.chem.assembly import enumerate_ligands, parse_named_ligands
 from ligandlab.chem.io import read_ligand_file
 from ligandlab.chem.ionize import ionize
 from ligandlab.chem.ligand import Ligand
@@ -40,7 +40,7 @@ def _from_source(src: LigandSource, index: int, problems: list[str]) -> list[Lig
         out = []
         for item in src.smiles:
             try:
-                out.append(parse_named_ligand(item))
+                out.extend(parse_named_ligands(item))
             except LigandLabError as exc:
                 problems.append(f"{where}.smiles: {exc}")
         return out

@@ -106,12 +106,12 @@ class LigandSource(BaseModel):
     def _smiles(cls, v: list[str] | None) -> list[str] | None:
         if v is None:
             return v
-        from ligandlab.chem.assembly import parse_named_ligand
+        from ligandlab.chem.assembly import parse_named_ligands
 
         bad = []
         for item in v:
             try:
-                parse_named_ligand(item)
+                parse_named_ligands(item)
             except LigandLabError as exc:
                 bad.append(str(exc))
         if not v:

@@ -230,6 +230,14 @@ def parse_ligand(text: str) -> Ligand:
     ref = library.find_reference(text)
     if ref is not None:
         return _reference(ref)
+    mix = library.find_mixture(text)
+    if mix is not None:
+        names = ", ".join(c.name for c in mix.components)
+        raise LigandLabError(
+            f"{mix.id!r} is a mixture of {len(mix.components)} ligands ({names}); "
+            f"ll.rank, place_ligands and campaigns take it whole, one ligand per component; "
+            f"pick one from ll.Mixture.get({mix.id!r}).ligands for anything else"
+        )
     for record in library.heads():
         lo, hi = record.bridges
         for n in range(lo, hi + 1):
@@ -244,9 +252,26 @@ def parse_ligand(text: str) -> Ligand:
     except LigandLabError as exc:
         raise InvalidSmilesError(
             f"{text!r} is neither a library ligand name (TAIL-HEAD, e.g. C8C12-PEA or "
-            f"C5-PE/3), a reference ligand ({', '.join(r.id for r in library.references())}) "
-            f"nor a valid SMILES: {exc}"
+            f"C5-PE/3), a reference ligand ({', '.join(r.id for r in library.references())}), "
+            f"a mixture ({', '.join(m.id for m in library.mixtures())}) nor a valid SMILES: {exc}"
         ) from exc
+
+
+def mixture_components(text: str, label: str | None = None) -> list[Ligand] | None:
+    """The components of the library mixture named ``text`` (e.g. ``"lecithin"``), each
+    named ``"<label or id>: <component>"`` so a ranking shows where it came from; ``None``
+    when ``text`` names no mixture."""
+    if library.find_mixture(text) is None:
+        return None
+    from ligandlab.chem.mixture import Mixture  # mixture.py imports this module
+
+    return Mixture.get(text).labelled(label)
+
+
+def parse_ligands(text: str) -> list[Ligand]:
+    """``parse_ligand``, except that a mixture name gives its components (see
+    :func:`mixture_components`)."""
+    return mixture_components(text.strip()) or [parse_ligand(text)]
 
 
 def parse_named_ligand(text: str) -> Ligand:
@@ -259,18 +284,46 @@ def parse_named_ligand(text: str) -> Ligand:
     return dataclasses.replace(lig, name=rest[0].strip()) if rest else lig
 
 
+def parse_named_ligands(text: str) -> list[Ligand]:
+    """``parse_named_ligand``, except that a mixture name gives its components, labelled
+    with the display name when one follows."""
+    token, *rest = text.split(None, 1) or [""]
+    components = mixture_components(token, rest[0].strip() if rest else None)
+    return components or [parse_named_ligand(text)]
+
+
 def as_ligands(items: object, error: type[LigandLabError] = LigandLabError) -> list[Ligand]:
-    """A list of ligands from a Ligand, a name/SMILES, or a list of those (``error`` is the
-    exception class raised for anything else or for an empty list)."""
+    """A list of ligands from a Ligand, a name/SMILES, a mixture, or a list of those
+    (``error`` is the exception class raised for anything else or for an empty list). A
+    mixture (``"lecithin"`` or a ``Mixture``) gives its components."""
+    from ligandlab.chem.mixture import Mixture
+
     seq = items if isinstance(items, (list, tuple)) else [items]
     out = []
     for item in seq:
         if isinstance(item, Ligand):
             out.append(item)
+        elif isinstance(item, Mixture):
+            out.extend(item.labelled())
         elif isinstance(item, str):
-            out.append(parse_ligand(item))
+            out.extend(parse_ligands(item))
         else:
-            raise error(f"expected a Ligand, library name or SMILES, not {type(item).__name__}")
+            raise error(
+                f"expected a Ligand, library name, mixture or SMILES, not {type(item).__name__}"
+            )
     if not out:
         raise error("no ligands given")
     return out
+
+
+def as_ligand(item: object, error: type[LigandLabError] = LigandLabError) -> Ligand:
+    """One ligand from a Ligand or a name/SMILES; a mixture raises ``error`` (a function
+    that takes one ligand cannot take several)."""
+    if isinstance(item, Ligand):
+        return item
+    if isinstance(item, str):
+        return parse_ligand(item)
+    ligs = as_ligands(item, error)
+    if len(ligs) != 1:
+        raise error(f"expected one ligand, got {len(ligs)}")
+    return ligs[0]

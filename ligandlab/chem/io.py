@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdkit import Chem
 
-from ligandlab.chem.assembly import parse_named_ligand
+from ligandlab.chem.assembly import parse_named_ligands
 from ligandlab.chem.conformers import conformers
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import InvalidSmilesError, LigandLabError, OutputError
@@ -98,7 +98,7 @@ def read_ligand_file(path: str | Path) -> tuple[list[Ligand], list[str]]:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            out.append(parse_named_ligand(line))
+            out.extend(parse_named_ligands(line))
         except LigandLabError as exc:
             problems.append(f"{path.name}: line {n}: {exc}")
     return out, problems

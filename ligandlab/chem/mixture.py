@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from ligandlab import library
@@ -44,3 +45,14 @@ class Mixture:
     @property
     def ligands(self) -> tuple[Ligand, ...]:
         return tuple(lig for lig, _ in self.components)
+
+    @property
+    def fractions(self) -> tuple[float, ...]:
+        """Mole fractions, in the order of :attr:`ligands`."""
+        return tuple(x for _, x in self.components)
+
+    def labelled(self, label: str | None = None) -> list[Ligand]:
+        """The components renamed ``"<label or id>: <component>"``, so that a ranking or a
+        placed shell shows which mixture each came from."""
+        prefix = label or self.id
+        return [dataclasses.replace(lig, name=f"{prefix}: {lig.name}") for lig in self.ligands]

@@ -18,7 +18,14 @@ from ligandlab.materials.contacts import (
     slab_contact_radii,
     wrap,
 )
-from ligandlab.materials.placement import INTER_LIGAND, Placement, Pose, _anchor_points, _poses
+from ligandlab.materials.placement import (
+    INTER_LIGAND,
+    Placement,
+    Pose,
+    _anchor_points,
+    _poses,
+    neighbour_offsets,
+)
 from ligandlab.materials.slab import Slab
 
 
@@ -69,10 +76,14 @@ class Interface:
         next_res = (max(residues) + 1) if residues else 0
         placements: list[Placement] = []
         lig_xyz: list[np.ndarray] = []
+        neighbours = {
+            face: neighbour_offsets(slab, face, [p[1] for p in plan if p[2] == face])
+            for face in {p[2] for p in plan}
+        }
         for k, site, face, mode in plan:
             key = (k, mode, face)
             if key not in poses:
-                poses[key] = _poses(ligands[k], mode, slab, face, radii[k])
+                poses[key] = _poses(ligands[k], mode, slab, face, radii[k], neighbours[face])
             s = slab.sites[face]
             xyz = _first_clear(
                 poses[key],
@@ -126,7 +137,7 @@ class Interface:
         if d < INTER_LIGAND:
             raise PlacementError(
                 f"ligands clash (closest atoms of two ligands {d:.2f} A < {INTER_LIGAND} A); "
-                "lower the coverage or use a larger slab"
+                f"lower the coverage or use a larger slab{_crowding_hint(slab, ligands, plan)}"
             )
         return iface
 
@@ -269,6 +280,7 @@ class Interface:
 
 MAX_RAISE = 6.0  # how far (A) a BM1 ligand may rise to lie on its neighbours' layer
 MAX_RAISE_SEATED = 1.0  # how far a seated ligand may rise when crowded (estimate)
+_OPEN_Z = 1.0e4  # A: the non-periodic z "box" of the clash search
 
 
 def _first_clear(
@@ -288,23 +300,47 @@ def _first_clear(
     the layer its neighbours form, a seated one a little out of its pocket when crowded.
     """
     up = np.array([0.0, 0.0, float(face)])
-    others = np.concatenate(placed) if placed else np.empty((0, 3))
+    if not placed:
+        xyz = poses[0].xyz + origin
+        return xyz + obstacles.lift(xyz, radii, face) * up
+    # periodic in x and y only: z gets a box far larger than any slab
+    box = np.array([box_xy[0], box_xy[1], _OPEN_Z])
+    shift = np.array([0.0, 0.0, _OPEN_Z / 2])
+    tree = cKDTree(wrap(np.concatenate(placed) + shift, box), boxsize=box)
     best: tuple[float, np.ndarray] | None = None
     for extra in np.arange(0.0, raise_up + 1e-9, 0.25):
         for pose in poses:
             xyz = pose.xyz + origin
             xyz = xyz + (obstacles.lift(xyz, radii, face) + extra) * up
-            if not len(others):
-                return xyz
-            d = xyz[:, None, :] - others[None, :, :]
-            d[..., :2] = mic(d[..., :2], box_xy)
-            gap = float(np.sqrt((d**2).sum(-1)).min())
+            gap = float(tree.query(wrap(xyz + shift, box))[0].min())
             if gap >= INTER_LIGAND:
                 return xyz
             if best is None or gap > best[0]:
                 best = (gap, xyz)
     assert best is not None
     return best[1]
+
+
+def _crowding_hint(slab: Slab, ligands: list[Ligand], plan: list[tuple[int, int, int, str]]) -> str:
+    """Why a shell may not fit: tails whose stretched cross-section exceeds the area each
+    one has at the planned coverage (the steric_density measure)."""
+    from ligandlab.chem.descriptors import describe
+
+    faces = {p[2] for p in plan}
+    per_face = len(plan) / max(len(faces), 1)
+    sites = slab.sites[next(iter(faces))].n if faces else 1
+    coverage = per_face / sites
+    area = slab.geometry.area_per_site_nm2
+    notes = []
+    for lig in ligands:
+        tail = describe(lig).tail
+        if tail is not None and tail.cross_section_nm2 * coverage > area:
+            notes.append(
+                f"{lig.name}'s tail takes {tail.cross_section_nm2:.2f} nm2 stretched, against "
+                f"{area / coverage:.2f} nm2 per ligand at coverage {coverage:.2f} (at most "
+                f"about {area / tail.cross_section_nm2:.2f} upright)"
+            )
+    return "; " + "; ".join(notes) if notes else ""
 
 
 def _ensemble_mol(lig: Ligand):  # type: ignore[no-untyped-def]

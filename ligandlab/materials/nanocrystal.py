@@ -23,7 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 from ase import Atoms
 
+from ligandlab import library
+from ligandlab.chem.assembly import as_ligand
 from ligandlab.chem.ligand import Ligand
+from ligandlab.chem.mixture import Mixture
 from ligandlab.errors import MaterialError, PlacementError
 from ligandlab.materials.material import Material
 from ligandlab.materials.slab import _molecule_template
@@ -107,16 +110,21 @@ class Nanocrystal:
 
     def ligand_amount(
         self,
-        ligand: Ligand | str,
+        ligand: Ligand | Mixture | str,
         coverage: float = 1.0,
         nc_mg: float | None = None,
         pb_mmol: float | None = None,
     ) -> LigandAmount:
         """Ligand per crystal, mol per mol Pb, and mg for ``nc_mg`` of crystals or
-        ``pb_mmol`` of Pb (give at most one)."""
-        from rdkit.Chem.Descriptors import MolWt
-
-        lig = ligand if isinstance(ligand, Ligand) else Ligand.from_smiles(ligand)
+        ``pb_mmol`` of Pb (give at most one). ``ligand`` is a Ligand, a name or SMILES, or a
+        mixture (``"lecithin"``), weighed at its number-average molar mass."""
+        if isinstance(ligand, str) and library.find_mixture(ligand) is not None:
+            ligand = Mixture.get(ligand)
+        if isinstance(ligand, Mixture):
+            name, mw = ligand.id, ligand.mean_mw
+        else:
+            lig = as_ligand(ligand, PlacementError)
+            name, mw = lig.name, lig.mw
         if nc_mg is not None and pb_mmol is not None:
             raise PlacementError("give the batch as nc_mg or pb_mmol, not both")
         for label, value in (("nc_mg", nc_mg), ("pb_mmol", pb_mmol)):
@@ -124,14 +132,13 @@ class Nanocrystal:
                 raise PlacementError(f"{label} must be positive, got {value}")
         per_nc = self.ligands_per_crystal(coverage)
         ratio = per_nc / self.n_pb
-        mw = float(MolWt(lig.mol))
         umol: float | None = None
         if nc_mg is not None:
             umol = nc_mg / self.molar_mass * per_nc * 1000.0
         elif pb_mmol is not None:
             umol = pb_mmol * ratio * 1000.0
         return LigandAmount(
-            ligand=lig.name,
+            ligand=name,
             coverage=coverage,
             ligands_per_nc=per_nc,
             mol_per_mol_pb=ratio,

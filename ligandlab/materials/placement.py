@@ -22,9 +22,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from scipy.spatial import cKDTree
 
+from ligandlab import cache, library
 from ligandlab.chem.assembly import as_ligands
-from ligandlab.chem.conformers import conformers
+from ligandlab.chem.conformers import ConformerEnsemble, conformers
 from ligandlab.chem.ligand import Ligand
+from ligandlab.chem.mixture import Mixture
+from ligandlab.chem.straighten import ROD_VERSION, straightened
 from ligandlab.errors import PlacementError
 from ligandlab.materials.contacts import SurfaceObstacles, slab_contact_radii
 from ligandlab.materials.slab import Slab
@@ -170,15 +173,42 @@ def _tail_atoms(mol, anchors: list[int], lig: Ligand) -> np.ndarray:  # type: ig
     return np.flatnonzero(heavy & (dist.min(axis=0) > 2))
 
 
+def _with_rods(
+    lig: Ligand, ens: ConformerEnsemble, anchors: list[int], tail: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ensemble's coordinates and MMFF energies, followed by those of each conformer
+    with its tail straightened (``straightened``), which a dense monolayer needs; the
+    straightened ones are cached on disk."""
+    xyz, energies = ens.all_positions(), np.asarray(ens.energies, float)
+    head = {i for a in lig.anchors for i in a.atoms} | set(anchors)
+    key = cache.key_of(ens.smiles, ens.method, len(ens), ens.seed, sorted(head), ROD_VERSION)
+    rods = cache.load("rods", key)
+    if rods is None:
+        across = (anchors[0], anchors[1]) if len(anchors) == 2 else None
+        rods = [straightened(ens.mol, x, head, [int(i) for i in tail], across) for x in xyz]
+        rods = [r for r in rods if r is not None]
+        cache.store("rods", key, rods)
+    if not rods:
+        return xyz, energies
+    return (
+        np.concatenate([xyz, np.stack([r[0] for r in rods])]),
+        np.concatenate([energies, [r[1] for r in rods]]),
+    )
+
+
 def _poses(
     lig: Ligand,
     mode: str,
     slab: Slab,
     face: int,
     radii: np.ndarray,
+    neighbours: np.ndarray | None = None,
 ) -> tuple[Pose, ...]:
     """The best poses of a ligand on a generic site of ``slab``'s face (relative to site 0),
     best first (``N_ALTERNATIVES`` of them, for sites where the best one meets a neighbour).
+
+    ``neighbours`` are the in-plane offsets (A) of the occupied sites next to a site, from
+    :func:`neighbour_offsets`; ``None`` means all eight, as at full coverage.
 
     Every conformer is fitted to the anchor targets (weighted Kabsch, tail end straight up)
     and then turned about the anchor axis (or the normal, for one anchor) in
@@ -197,15 +227,18 @@ def _poses(
     up = np.array([0.0, 0.0, float(face)])
     cell = slab.atoms.cell.array
     lattice = [cell[0] / slab.size[0], cell[1] / slab.size[1]]
-    images = np.array(
-        [
-            i * lattice[0] + j * lattice[1]
-            for i in (-1, 0, 1)
-            for j in (-1, 0, 1)
-            if (i, j) != (0, 0)
-        ]
-    )
-    strain = (ens.energies - ens.energies.min()) / 10.0
+    if neighbours is None:
+        neighbours = np.array(
+            [
+                i * lattice[0] + j * lattice[1]
+                for i in (-1, 0, 1)
+                for j in (-1, 0, 1)
+                if (i, j) != (0, 0)
+            ]
+        )
+    images = np.asarray(neighbours, float).reshape(-1, 3)
+    all_xyz, energies = _with_rods(lig, ens, anchors, tail)
+    strain = (energies - energies.min()) / 10.0
     trials: list[tuple[float, Pose]] = []
     for targets in target_sets:
         floor = max(float(t @ up) for t in targets)
@@ -214,7 +247,7 @@ def _poses(
         else:
             axis = up
         pivot = targets[0]
-        for k, xyz in enumerate(ens.all_positions()):
+        for k, xyz in enumerate(all_xyz):
             head = xyz[anchors].mean(axis=0)
             tail_end = int(np.argmax(np.where(heavy, np.linalg.norm(xyz - head, axis=1), -1)))
             reach = max(float(np.linalg.norm(xyz[tail_end] - head)), 1.0)
@@ -234,9 +267,11 @@ def _poses(
                 placed = placed + lift * up
                 err = float(np.sqrt(np.mean(np.sum((placed[anchors] - targets) ** 2, axis=1))))
                 below = np.clip(floor - placed[tail] @ up, 0, None).sum() if len(tail) else 0.0
-                tree = cKDTree(placed)
-                shifted = (placed[None] + images[:, None]).reshape(-1, 3)
-                self_clash = float(tree.query(shifted)[0].min())
+                self_clash = np.inf
+                if len(images):
+                    tree = cKDTree(placed)
+                    shifted = (placed[None] + images[:, None]).reshape(-1, 3)
+                    self_clash = float(tree.query(shifted)[0].min())
                 score = err + 2.0 * float(below) + 10.0 * max(0.0, SELF_CLEARANCE - self_clash)
                 score += 0.3 * float(strain[k])
                 if len(tail):  # upright tails pack with any neighbour, tilted ones may not
@@ -256,22 +291,49 @@ def _poses(
     return tuple(chosen)
 
 
+def neighbour_offsets(slab: Slab, face: int, sites: list[int]) -> np.ndarray:
+    """In-plane offsets (A, z = 0) from an occupied site to the occupied sites up to
+    (2a, a) away, over all of ``sites``: what a pose must clear at this coverage and
+    pattern (a checkerboard has no (a, 0) neighbours). Tilted tails reach past the nearest
+    sites, hence the second shell."""
+    s = slab.sites[face]
+    cell = slab.atoms.cell.array
+    box = np.array([cell[0, 0], cell[1, 1]])
+    reach = 2.3 * slab.material.a  # past (2a, a) = 2.24 a, short of (2a, 2a) = 2.83 a
+    xy = s.a_pos[sites, :2]
+    d = xy[None, :, :] - xy[:, None, :]
+    d -= box * np.round(d / box)
+    dist = np.linalg.norm(d, axis=2)
+    near = d[(dist > 1e-6) & (dist < reach)]
+    if not len(near):
+        return np.zeros((0, 3))
+    unique = np.unique(np.round(near, 1), axis=0)
+    return np.column_stack([unique, np.zeros(len(unique))])
+
+
 def site_order(slab: Slab, face: int, pattern: str, seed: int) -> np.ndarray:
-    """Order in which sites are filled: uniform (farthest point), random or checkerboard."""
+    """Order in which sites are filled: uniform, random or checkerboard.
+
+    Uniform is farthest-point sampling within one checkerboard sublattice, then within the
+    other. Plain farthest-point sampling on, e.g., a 6 x 6 face mixes the sublattices
+    early (its third site is three cells from the first along an axis) and leaves nearest
+    neighbours at half coverage, where a checkerboard leaves none; bulky tails that fit a
+    checkerboard then clash.
+    """
     s = slab.sites[face]
     n = s.n
     if pattern == "random":
         return np.random.default_rng(seed).permutation(n)
+    cell = slab.atoms.cell.array
+    ij = np.round(s.a_pos[:, :2] / [cell[0, 0] / slab.size[0], cell[1, 1] / slab.size[1]])
+    parity = (ij.sum(axis=1) % 2).astype(int)
     if pattern == "checkerboard":
-        cell = slab.atoms.cell.array
-        ij = np.round(s.a_pos[:, :2] / [cell[0, 0] / slab.size[0], cell[1, 1] / slab.size[1]])
-        parity = (ij.sum(axis=1) % 2).astype(int)
         return np.concatenate([np.flatnonzero(parity == 0), np.flatnonzero(parity == 1)])
     if pattern != "uniform":
         raise PlacementError(f"unknown pattern {pattern!r}; use uniform, random or checkerboard")
-    cell = slab.atoms.cell.array
     box = np.array([cell[0, 0], cell[1, 1]])
     xy = s.a_pos[:, :2]
+    first = parity == parity[0]
     order = [0]
     dmin = np.full(n, np.inf)
     for _ in range(n - 1):
@@ -279,7 +341,9 @@ def site_order(slab: Slab, face: int, pattern: str, seed: int) -> np.ndarray:
         d -= box * np.round(d / box)
         dmin = np.minimum(dmin, np.linalg.norm(d, axis=1))
         dmin[order] = -1
-        order.append(int(np.argmax(dmin)))
+        left = first & (dmin >= 0)
+        pick = np.where(left, dmin, -1) if left.any() else dmin
+        order.append(int(np.argmax(pick)))
     return np.array(order)
 
 
@@ -300,6 +364,15 @@ def _seated(lig: Ligand, mode: str) -> tuple[bool, bool]:
     return cat_in, an_in
 
 
+def _mixture(item: object) -> Mixture | None:
+    """The mixture ``item`` is or names, else ``None``."""
+    if isinstance(item, Mixture):
+        return item
+    if isinstance(item, str) and library.find_mixture(item) is not None:
+        return Mixture.get(item)
+    return None
+
+
 def place_ligands(
     slab: Slab,
     ligands: object,
@@ -314,15 +387,19 @@ def place_ligands(
 
     ``coverage`` is ligands per surface A-site ([Lig]) on each ligated face, or give
     ``count`` per face; the default is the slab's ``ligand_fraction``. ``ligands`` is a
-    ligand, a SMILES or a list for a mixed shell with ``fractions``. In BM3 the ligands take
-    the sites the slab's ``ax_fraction`` vacated first, and then replace intact A-X pairs.
-    If the slab was built with an explicit ``ax_fraction`` ([ABr], 1.0 included) and
-    [Lig] + [ABr] > 1, the surplus
-    ligands lie on the intact surface in BM1, so the slab keeps its [ABr].
+    ligand, a SMILES or a list for a mixed shell with ``fractions``; a mixture
+    (``"lecithin"`` or a ``Mixture``) alone gives a mixed shell at its mole fractions.
+    In BM3 the ligands take the sites the slab's ``ax_fraction`` vacated first, and then
+    replace intact A-X pairs. If the slab was built with an explicit ``ax_fraction``
+    ([ABr], 1.0 included) and [Lig] + [ABr] > 1, the surplus ligands lie on the intact
+    surface in BM1, so the slab keeps its [ABr].
     """
     from ligandlab.materials.interface import Interface
 
     ligs = as_ligands(ligands, PlacementError)
+    if fractions is None:
+        mix = _mixture(ligands)
+        fractions = None if mix is None else list(mix.fractions)
     if mode not in MODES:
         raise PlacementError(f"unknown binding mode {mode!r}; use {', '.join(MODES)}")
     if fractions is None:

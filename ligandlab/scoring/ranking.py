@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ligandlab import cache, library
-from ligandlab.chem.assembly import as_ligands
+from ligandlab.chem.assembly import as_ligand, as_ligands
 from ligandlab.chem.descriptors import DESCRIPTOR_VERSION
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import LigandLabError, WeightError
@@ -273,7 +273,7 @@ def score(
     """Score one ligand on one surface (and in one solvent) with every fast scorer."""
     names = _scorer_names(scorers, "fast")
     w = check_weights(weights, names)
-    lig = as_ligands(ligand)[0]
+    lig = as_ligand(ligand)
     material = _validate_surface(material, facet, termination, solvent)
     return score_candidates([Candidate(lig, material, facet, termination, solvent)], names, w)[0]
 

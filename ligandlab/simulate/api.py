@@ -10,7 +10,7 @@ import numpy as np
 import openmm
 from openmm import unit
 
-from ligandlab.chem.assembly import as_ligands
+from ligandlab.chem.assembly import as_ligand
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import LigandLabError
 from ligandlab.materials.placement import place_ligands
@@ -76,7 +76,7 @@ def binding(
     Ligands start in ``mode`` on random sites. The run directory (a temporary one unless
     ``directory`` is given) can be re-used: a second call resumes or re-reads it.
     """
-    (lig,) = as_ligands([ligand], LigandLabError)
+    lig = as_ligand(ligand, LigandLabError)
     slab = build_slab(material, size=size, layers=layers)
     n_sites = slab.top.n
     if not 1 <= n_ligands <= n_sites:
@@ -184,7 +184,7 @@ def coverage(
     seed: int = 0,
 ) -> list[CoveragePoint]:
     """Stability map: one BM3 run per coverage; integrity, desorption and a rupture flag."""
-    (lig,) = as_ligands([ligand], LigandLabError)
+    lig = as_ligand(ligand, LigandLabError)
     root = _run_dir(directory, "coverage")
     bad = [c for c in coverages if not 0.0 < c <= 1.0]
     if bad:  # before any run starts
