@@ -204,3 +204,16 @@ def test_cli_solvents(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "closest: hexane" in err[0]
+
+
+def test_solvent_matching_takes_ligand_and_mixture_names() -> None:
+    lec = ll.Mixture.get("lecithin")
+    by_name = ll.match_solvents("lecithin")
+    by_object = ll.match_solvents(lec)
+    assert list(by_name["solvent"]) == list(by_object["solvent"])
+    assert list(by_name["red"]) == pytest.approx(list(by_object["red"]))
+    built = ll.match_solvents(ll.build_ligand("PE", 2, "C8C12"))
+    named = ll.match_solvents("C8C12-PEA")  # a ligand name gives its tail
+    assert list(named["red"]) == pytest.approx(list(built["red"]))
+    with pytest.raises(InvalidSmilesError, match=r"ligand names .* and mixtures \(lecithin\)"):
+        ll.match_solvents("lecithine")

@@ -26,7 +26,7 @@ from typing import Any
 from rdkit import Chem
 
 from ligandlab import library
-from ligandlab.chem.ligand import Ligand
+from ligandlab.chem.ligand import Ligand, _quiet_rdkit
 from ligandlab.errors import (
     HansenGroupError,
     InvalidSmilesError,
@@ -276,7 +276,9 @@ def hansen(obj: Ligand | str | Any, *, part: str = "tail") -> HansenParameters:
         try:
             smiles = library.tail(obj).smiles
         except UnknownTailError as exc:
-            if Chem.MolFromSmiles(obj) is None:
+            with _quiet_rdkit():
+                parsed = Chem.MolFromSmiles(obj)
+            if parsed is None:
                 raise InvalidSmilesError(
                     f"{obj!r} is neither a library tail ({exc}) nor a valid SMILES"
                 ) from None

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ligandlab import library
+from ligandlab.chem.assembly import parse_ligand
 from ligandlab.chem.hansen import HansenParameters, hansen
 from ligandlab.chem.ligand import Ligand
 from ligandlab.chem.mixture import Mixture
@@ -28,18 +29,22 @@ from ligandlab.chem.solvents import (
     hansen_distance,
     interaction_radius,
 )
+from ligandlab.errors import InvalidSmilesError, LigandLabError
 
 Tailed = Ligand | Mixture | HansenParameters | str | Any
 
 
 def tail_hansen(obj: Tailed) -> HansenParameters:
-    """Hansen parameters of what faces the solvent: a ligand's tail, a tail id or SMILES.
+    """Hansen parameters of what faces the solvent: a ligand's tail, a tail id or SMILES,
+    or a ligand name (``C8C12-PEA``, ``OAm``).
 
-    A mixture (e.g. lecithin) is the volume-fraction blend of its components' tails, the
-    mixing rule Hansen uses for blends (Hansen 2007, ch. 1).
+    A mixture (e.g. ``"lecithin"`` or an ``ll.Mixture``) is the volume-fraction blend of
+    its components' tails, the mixing rule Hansen uses for blends (Hansen 2007, ch. 1).
     """
     if isinstance(obj, HansenParameters):
         return obj
+    if isinstance(obj, str) and library.find_mixture(obj) is not None:
+        obj = Mixture.get(obj)
     if isinstance(obj, Mixture):
         parts = [(hansen(lig), x) for lig, x in obj.components]
         vols = [h.volume * x for h, x in parts]
@@ -51,6 +56,19 @@ def tail_hansen(obj: Tailed) -> HansenParameters:
             volume=total / sum(x for _, x in parts),
             smiles=obj.id,
         )
+    if isinstance(obj, str):
+        try:
+            return hansen(obj)
+        except InvalidSmilesError as exc:
+            not_a_tail = exc
+        try:  # a ligand name such as C8C12-PEA or OAm: its tail
+            return hansen(parse_ligand(obj))
+        except LigandLabError:
+            mixtures = ", ".join(m.id for m in library.mixtures())
+            raise InvalidSmilesError(
+                f"{not_a_tail}; ligand names (C8C12-PEA, OAm) and mixtures ({mixtures}) "
+                "are taken too"
+            ) from None
     return hansen(obj)
 
 
