@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,26 +81,48 @@ class Interface:
             face: neighbour_offsets(slab, face, [p[1] for p in plan if p[2] == face])
             for face in {p[2] for p in plan}
         }
-        for k, site, face, mode in plan:
+
+        def clear(i: int, others: list[np.ndarray]) -> np.ndarray:
+            k, site, face, mode = plan[i]
             key = (k, mode, face)
             if key not in poses:
                 poses[key] = _poses(ligands[k], mode, slab, face, radii[k], neighbours[face])
-            s = slab.sites[face]
-            xyz = _first_clear(
+            return _first_clear(
                 poses[key],
-                s.a_pos[site],
+                slab.sites[face].a_pos[site],
                 face,
                 obstacles,
                 radii[k],
-                lig_xyz,
+                others,
                 box_xy,
                 raise_up=MAX_RAISE if mode == "BM1" else MAX_RAISE_SEATED,
             )
-            ens_mol = mols[k]
+
+        for i in range(len(plan)):  # greedy, in the plan's order
+            lig_xyz.append(clear(i, lig_xyz))
+
+        # Greedy placement can corner a late ligand. Re-place each one that still meets a
+        # neighbour, now against all the others, while that helps.
+        def crowded() -> list[int]:
+            others = [lig_xyz[:i] + lig_xyz[i + 1 :] for i in range(len(plan))]
+            return [
+                i for i in range(len(plan)) if _gap(lig_xyz[i], others[i], box_xy) < INTER_LIGAND
+            ]
+
+        todo = crowded()
+        for _ in range(REPAIR_SWEEPS):
+            if not todo:
+                break
+            for i in todo:
+                lig_xyz[i] = clear(i, lig_xyz[:i] + lig_xyz[i + 1 :])
+            before, todo = len(todo), crowded()
+            if len(todo) >= before:  # no progress: the shell is too dense, not unlucky
+                break
+        for (k, site, face, mode), xyz in zip(plan, lig_xyz, strict=True):
+            s = slab.sites[face]
             start = len(symbols)
-            symbols.extend(a.GetSymbol() for a in ens_mol.GetAtoms())
+            symbols.extend(a.GetSymbol() for a in mols[k].GetAtoms())
             positions.append(xyz)
-            lig_xyz.append(xyz)
             name = f"L{k + 1:02d}"[:3]
             resnames.extend([name] * len(xyz))
             residues.extend([next_res] * len(xyz))
@@ -281,6 +304,7 @@ class Interface:
 MAX_RAISE = 6.0  # how far (A) a BM1 ligand may rise to lie on its neighbours' layer
 MAX_RAISE_SEATED = 1.0  # how far a seated ligand may rise when crowded (estimate)
 _OPEN_Z = 1.0e4  # A: the non-periodic z "box" of the clash search
+REPAIR_SWEEPS = 3  # re-placement passes over ligands that still meet a neighbour
 
 
 def _first_clear(
@@ -303,22 +327,32 @@ def _first_clear(
     if not placed:
         xyz = poses[0].xyz + origin
         return xyz + obstacles.lift(xyz, radii, face) * up
-    # periodic in x and y only: z gets a box far larger than any slab
-    box = np.array([box_xy[0], box_xy[1], _OPEN_Z])
-    shift = np.array([0.0, 0.0, _OPEN_Z / 2])
-    tree = cKDTree(wrap(np.concatenate(placed) + shift, box), boxsize=box)
+    gap_to = _gap_function(placed, box_xy)
     best: tuple[float, np.ndarray] | None = None
     for extra in np.arange(0.0, raise_up + 1e-9, 0.25):
         for pose in poses:
             xyz = pose.xyz + origin
             xyz = xyz + (obstacles.lift(xyz, radii, face) + extra) * up
-            gap = float(tree.query(wrap(xyz + shift, box))[0].min())
+            gap = gap_to(xyz)
             if gap >= INTER_LIGAND:
                 return xyz
             if best is None or gap > best[0]:
                 best = (gap, xyz)
     assert best is not None
     return best[1]
+
+
+def _gap_function(placed: list[np.ndarray], box_xy: np.ndarray) -> Callable[[np.ndarray], float]:
+    """Closest distance (A) from given coordinates to any atom of ``placed``, periodic in
+    x and y only (z gets a box far larger than any slab)."""
+    box = np.array([box_xy[0], box_xy[1], _OPEN_Z])
+    shift = np.array([0.0, 0.0, _OPEN_Z / 2])
+    tree = cKDTree(wrap(np.concatenate(placed) + shift, box), boxsize=box)
+    return lambda xyz: float(tree.query(wrap(xyz + shift, box))[0].min())
+
+
+def _gap(xyz: np.ndarray, placed: list[np.ndarray], box_xy: np.ndarray) -> float:
+    return _gap_function(placed, box_xy)(xyz) if placed else float("inf")
 
 
 def _crowding_hint(slab: Slab, ligands: list[Ligand], plan: list[tuple[int, int, int, str]]) -> str:

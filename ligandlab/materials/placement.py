@@ -173,27 +173,25 @@ def _tail_atoms(mol, anchors: list[int], lig: Ligand) -> np.ndarray:  # type: ig
     return np.flatnonzero(heavy & (dist.min(axis=0) > 2))
 
 
-def _with_rods(
+def _rods(
     lig: Ligand, ens: ConformerEnsemble, anchors: list[int], tail: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The ensemble's coordinates and MMFF energies, followed by those of each conformer
-    with its tail straightened (``straightened``), which a dense monolayer needs; the
-    straightened ones are cached on disk."""
-    xyz, energies = ens.all_positions(), np.asarray(ens.energies, float)
+    """Coordinates and MMFF energies of each ensemble conformer with its tail straightened
+    (``straightened``), cached on disk; empty when the tail has no rotatable bond."""
     head = {i for a in lig.anchors for i in a.atoms} | set(anchors)
     key = cache.key_of(ens.smiles, ens.method, len(ens), ens.seed, sorted(head), ROD_VERSION)
     rods = cache.load("rods", key)
     if rods is None:
         across = (anchors[0], anchors[1]) if len(anchors) == 2 else None
-        rods = [straightened(ens.mol, x, head, [int(i) for i in tail], across) for x in xyz]
+        rods = [
+            straightened(ens.mol, x, head, [int(i) for i in tail], across)
+            for x in ens.all_positions()
+        ]
         rods = [r for r in rods if r is not None]
         cache.store("rods", key, rods)
     if not rods:
-        return xyz, energies
-    return (
-        np.concatenate([xyz, np.stack([r[0] for r in rods])]),
-        np.concatenate([energies, [r[1] for r in rods]]),
-    )
+        return np.zeros((0, ens.mol.GetNumAtoms(), 3)), np.zeros(0)
+    return np.stack([r[0] for r in rods]), np.array([r[1] for r in rods])
 
 
 def _poses(
@@ -237,53 +235,74 @@ def _poses(
             ]
         )
     images = np.asarray(neighbours, float).reshape(-1, 3)
-    all_xyz, energies = _with_rods(lig, ens, anchors, tail)
-    strain = (energies - energies.min()) / 10.0
-    trials: list[tuple[float, Pose]] = []
-    for targets in target_sets:
-        floor = max(float(t @ up) for t in targets)
-        if len(targets) >= 2:
-            axis = (targets[-1] - targets[-2]) / np.linalg.norm(targets[-1] - targets[-2])
-        else:
-            axis = up
-        pivot = targets[0]
-        for k, xyz in enumerate(all_xyz):
-            head = xyz[anchors].mean(axis=0)
-            tail_end = int(np.argmax(np.where(heavy, np.linalg.norm(xyz - head, axis=1), -1)))
-            reach = max(float(np.linalg.norm(xyz[tail_end] - head)), 1.0)
-            pts = [xyz[i] for i in anchors] + [xyz[tail_end]]
-            tgt = [*targets, targets.mean(axis=0) + reach * up]
-            w = [1.0] * len(anchors) + [0.5]
-            if len(anchors) == 1:  # one anchor: add a point below it so the fit is defined
-                pts.append(xyz[anchors[0]] - (xyz[tail_end] - xyz[anchors[0]]) * 0.1)
-                tgt.append(tgt[0] - 0.1 * reach * up)
-                w.append(0.5)
-            r, t = _kabsch(np.array(pts), np.array(tgt), np.array(w))
-            fitted = xyz @ r.T + t
-            for step in range(N_ROTATIONS):
-                rot = _rotation(axis, 2 * np.pi * step / N_ROTATIONS)
-                placed = (fitted - pivot) @ rot.T + pivot
-                lift = env.lift(placed, radii, face)
-                placed = placed + lift * up
-                err = float(np.sqrt(np.mean(np.sum((placed[anchors] - targets) ** 2, axis=1))))
-                below = np.clip(floor - placed[tail] @ up, 0, None).sum() if len(tail) else 0.0
-                self_clash = np.inf
-                if len(images):
-                    tree = cKDTree(placed)
-                    shifted = (placed[None] + images[:, None]).reshape(-1, 3)
-                    self_clash = float(tree.query(shifted)[0].min())
-                score = err + 2.0 * float(below) + 10.0 * max(0.0, SELF_CLEARANCE - self_clash)
-                score += 0.3 * float(strain[k])
-                if len(tail):  # upright tails pack with any neighbour, tilted ones may not
-                    v = placed[tail].mean(axis=0) - placed[anchors].mean(axis=0)
-                    cos_tilt = float(v @ up) / (float(np.linalg.norm(v)) + 1e-9)
-                    score += TILT_WEIGHT * (1.0 - cos_tilt)
-                trials.append((score, Pose(placed - a0, k, err, lift)))
+
+    def trials_of(
+        all_xyz: np.ndarray, strain: np.ndarray, first: int
+    ) -> list[tuple[float, float, Pose]]:
+        """(score, closest approach to its images, pose) of every fit and turn."""
+        out: list[tuple[float, float, Pose]] = []
+        for targets in target_sets:
+            floor = max(float(t @ up) for t in targets)
+            if len(targets) >= 2:
+                axis = (targets[-1] - targets[-2]) / np.linalg.norm(targets[-1] - targets[-2])
+            else:
+                axis = up
+            pivot = targets[0]
+            for k, xyz in enumerate(all_xyz):
+                head = xyz[anchors].mean(axis=0)
+                far = np.where(heavy, np.linalg.norm(xyz - head, axis=1), -1)
+                tail_end = int(np.argmax(far))
+                reach = max(float(np.linalg.norm(xyz[tail_end] - head)), 1.0)
+                pts = [xyz[i] for i in anchors] + [xyz[tail_end]]
+                tgt = [*targets, targets.mean(axis=0) + reach * up]
+                w = [1.0] * len(anchors) + [0.5]
+                if len(anchors) == 1:  # one anchor: add a point below it so the fit is defined
+                    pts.append(xyz[anchors[0]] - (xyz[tail_end] - xyz[anchors[0]]) * 0.1)
+                    tgt.append(tgt[0] - 0.1 * reach * up)
+                    w.append(0.5)
+                r, t = _kabsch(np.array(pts), np.array(tgt), np.array(w))
+                fitted = xyz @ r.T + t
+                for step in range(N_ROTATIONS):
+                    rot = _rotation(axis, 2 * np.pi * step / N_ROTATIONS)
+                    placed = (fitted - pivot) @ rot.T + pivot
+                    lift = env.lift(placed, radii, face)
+                    placed = placed + lift * up
+                    err = float(np.sqrt(np.mean(np.sum((placed[anchors] - targets) ** 2, axis=1))))
+                    below = np.clip(floor - placed[tail] @ up, 0, None).sum() if len(tail) else 0.0
+                    self_clash = np.inf
+                    if len(images):
+                        tree = cKDTree(placed)
+                        shifted = (placed[None] + images[:, None]).reshape(-1, 3)
+                        self_clash = float(tree.query(shifted)[0].min())
+                    score = err + 2.0 * float(below)
+                    score += 10.0 * max(0.0, SELF_CLEARANCE - self_clash)
+                    score += 0.3 * float(strain[k])
+                    if len(tail):  # upright tails pack with any neighbour, tilted ones may not
+                        v = placed[tail].mean(axis=0) - placed[anchors].mean(axis=0)
+                        cos_tilt = float(v @ up) / (float(np.linalg.norm(v)) + 1e-9)
+                        score += TILT_WEIGHT * (1.0 - cos_tilt)
+                    out.append((score, self_clash, Pose(placed - a0, first + k, err, lift)))
+        return out
+
+    e_min = float(ens.energies.min())
+    trials = trials_of(ens.all_positions(), (ens.energies - e_min) / 10.0, 0)
+    rods, rod_energies = _rods(lig, ens, anchors, tail)
+    rod_trials = trials_of(rods, (rod_energies - e_min) / 10.0, len(ens))
     if not trials:
         raise PlacementError(f"no conformer of {lig.name!r} fits a {mode} site without clashes")
-    trials.sort(key=lambda t: t[0])
+    if min(trials, key=lambda t: t[0])[1] < SELF_CLEARANCE:
+        # no conformer of the ensemble clears its neighbours: the straightened tails that
+        # dense shells of long or branched chains need compete with it on equal terms
+        return _distinct(trials + rod_trials)
+    # otherwise the ensemble's lower-strain poses come first, and the straightened ones
+    # are the alternatives for sites where all of those meet a neighbour
+    return _distinct(trials) + _distinct(rod_trials)
+
+
+def _distinct(trials: list[tuple[float, float, Pose]]) -> tuple[Pose, ...]:
+    """The best ``N_ALTERNATIVES`` poses, each at least 1 A RMSD from those kept."""
     chosen: list[Pose] = []
-    for _, pose in trials:  # best first, each at least 1 A RMSD from those kept
+    for _, _, pose in sorted(trials, key=lambda t: t[0]):
         if all(np.sqrt(np.mean(np.sum((pose.xyz - c.xyz) ** 2, 1))) > 1.0 for c in chosen):
             chosen.append(pose)
             if len(chosen) == N_ALTERNATIVES:
@@ -292,23 +311,30 @@ def _poses(
 
 
 def neighbour_offsets(slab: Slab, face: int, sites: list[int]) -> np.ndarray:
-    """In-plane offsets (A, z = 0) from an occupied site to the occupied sites up to
-    (2a, a) away, over all of ``sites``: what a pose must clear at this coverage and
-    pattern (a checkerboard has no (a, 0) neighbours). Tilted tails reach past the nearest
-    sites, hence the second shell."""
+    """In-plane offsets (A, z = 0) from an occupied site to the occupied sites around it,
+    over all of ``sites``: what a pose must clear at this coverage and pattern.
+
+    Where all eight nearest sites are taken (full coverage), those eight. Where the first
+    shell has gaps (a checkerboard has no (a, 0) neighbours), a tail can lean into a gap
+    and meet the next shell, so the occupied sites up to (2a, a) away count too.
+    """
     s = slab.sites[face]
     cell = slab.atoms.cell.array
     box = np.array([cell[0, 0], cell[1, 1]])
-    reach = 2.3 * slab.material.a  # past (2a, a) = 2.24 a, short of (2a, 2a) = 2.83 a
+    a = slab.material.a
     xy = s.a_pos[sites, :2]
     d = xy[None, :, :] - xy[:, None, :]
     d -= box * np.round(d / box)
     dist = np.linalg.norm(d, axis=2)
-    near = d[(dist > 1e-6) & (dist < reach)]
-    if not len(near):
-        return np.zeros((0, 3))
-    unique = np.unique(np.round(near, 1), axis=0)
-    return np.column_stack([unique, np.zeros(len(unique))])
+
+    def offsets(reach: float) -> np.ndarray:
+        near = d[(dist > 1e-6) & (dist < reach)]
+        return np.unique(np.round(near, 1), axis=0) if len(near) else np.zeros((0, 2))
+
+    shell = offsets(1.5 * a)  # (a, 0) and (a, a)
+    if len(shell) < 8:
+        shell = offsets(2.3 * a)  # past (2a, a) = 2.24 a, short of (2a, 2a) = 2.83 a
+    return np.column_stack([shell, np.zeros(len(shell))])
 
 
 def site_order(slab: Slab, face: int, pattern: str, seed: int) -> np.ndarray:
