@@ -38,6 +38,7 @@ from ligandlab.campaign.spec import CampaignSpec, load_spec, validate_spec
 from ligandlab.campaign.store import Outcome, Store
 from ligandlab.campaign.tasks import FastTask, SimTask, run_fast, run_sim
 from ligandlab.chem.ligand import Ligand
+from ligandlab.materials.placement import PLACEMENT_VERSION
 from ligandlab.scoring.candidate import Candidate
 from ligandlab.scoring.manager import get_scorer
 from ligandlab.scoring.ranking import code_fingerprint, inputs_fingerprint
@@ -113,7 +114,15 @@ class Campaign:
 
     def sim_fingerprint(self) -> str:
         f = self.spec.funnel
-        return cache.key_of("sim", f.protocol, f.tail_carbons, f.size, f.seed, inputs_fingerprint())
+        return cache.key_of(
+            "sim",
+            f.protocol,
+            f.tail_carbons,
+            f.size,
+            f.seed,
+            PLACEMENT_VERSION,
+            inputs_fingerprint(),
+        )
 
     # ------------------------------------------------------------------ running
 

@@ -35,6 +35,11 @@ from ligandlab.materials.slab import Slab
 if TYPE_CHECKING:
     from ligandlab.materials.interface import Interface
 
+# Bump when start poses change for the same inputs: simulations started from placed ligands
+# (campaign funnels, md_binding) are keyed by it. 2: uniform order by sublattice, pose
+# images from the occupied sites (none for a lone ligand), repair sweeps (2026-11-22).
+PLACEMENT_VERSION = "2"
+
 Mode = Literal["BM1", "BM2", "BM2'", "BM3"]
 MODES = ("BM1", "BM2", "BM2'", "BM3")
 

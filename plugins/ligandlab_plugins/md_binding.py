@@ -25,7 +25,7 @@ from ligandlab import cache
 
 class MDBinding:
     name = "md_binding"
-    version = "1"
+    version = "2"  # 2: start poses of placement version 2 (2026-11-22)
     needs = frozenset({"ligand", "surface", "solvent", "simulation"})
     cost = "slow"
 
