@@ -37,6 +37,15 @@ class Mixture:
             comps.append((lig, c.fraction))
         return cls(rec.id, rec.name, tuple(comps), rec.source)
 
+    @classmethod
+    def find(cls, item: object) -> Mixture | None:
+        """``item`` if it is a mixture, the library mixture it names, else ``None``."""
+        if isinstance(item, Mixture):
+            return item
+        if isinstance(item, str) and library.find_mixture(item) is not None:
+            return cls.get(item)
+        return None
+
     @property
     def mean_mw(self) -> float:
         """Number-average molar mass (g/mol)."""

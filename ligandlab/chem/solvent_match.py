@@ -43,8 +43,7 @@ def tail_hansen(obj: Tailed) -> HansenParameters:
     """
     if isinstance(obj, HansenParameters):
         return obj
-    if isinstance(obj, str) and library.find_mixture(obj) is not None:
-        obj = Mixture.get(obj)
+    obj = Mixture.find(obj) or obj
     if isinstance(obj, Mixture):
         parts = [(hansen(lig), x) for lig, x in obj.components]
         vols = [h.volume * x for h, x in parts]

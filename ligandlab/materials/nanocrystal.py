@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 from ase import Atoms
 
-from ligandlab import library
 from ligandlab.chem.assembly import as_ligand
 from ligandlab.chem.ligand import Ligand
 from ligandlab.chem.mixture import Mixture
@@ -118,10 +117,9 @@ class Nanocrystal:
         """Ligand per crystal, mol per mol Pb, and mg for ``nc_mg`` of crystals or
         ``pb_mmol`` of Pb (give at most one). ``ligand`` is a Ligand, a name or SMILES, or a
         mixture (``"lecithin"``), weighed at its number-average molar mass."""
-        if isinstance(ligand, str) and library.find_mixture(ligand) is not None:
-            ligand = Mixture.get(ligand)
-        if isinstance(ligand, Mixture):
-            name, mw = ligand.id, ligand.mean_mw
+        mix = Mixture.find(ligand)
+        if mix is not None:
+            name, mw = mix.id, mix.mean_mw
         else:
             lig = as_ligand(ligand, PlacementError)
             name, mw = lig.name, lig.mw

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ligandlab import cache, library
+from ligandlab import cache
 from ligandlab.chem.assembly import as_ligands
 from ligandlab.chem.conformers import ConformerEnsemble, conformers
 from ligandlab.chem.ligand import Ligand
@@ -205,13 +205,13 @@ def _poses(
     slab: Slab,
     face: int,
     radii: np.ndarray,
-    neighbours: np.ndarray | None = None,
+    neighbours: np.ndarray,
 ) -> tuple[Pose, ...]:
     """The best poses of a ligand on a generic site of ``slab``'s face (relative to site 0),
     best first (``N_ALTERNATIVES`` of them, for sites where the best one meets a neighbour).
 
     ``neighbours`` are the in-plane offsets (A) of the occupied sites next to a site, from
-    :func:`neighbour_offsets`; ``None`` means all eight, as at full coverage.
+    :func:`neighbour_offsets`.
 
     Every conformer is fitted to the anchor targets (weighted Kabsch, tail end straight up)
     and then turned about the anchor axis (or the normal, for one anchor) in
@@ -228,17 +228,6 @@ def _poses(
     tail = _tail_atoms(ens.mol, anchors, lig)
     a0 = slab.sites[face].a_pos[0]
     up = np.array([0.0, 0.0, float(face)])
-    cell = slab.atoms.cell.array
-    lattice = [cell[0] / slab.size[0], cell[1] / slab.size[1]]
-    if neighbours is None:
-        neighbours = np.array(
-            [
-                i * lattice[0] + j * lattice[1]
-                for i in (-1, 0, 1)
-                for j in (-1, 0, 1)
-                if (i, j) != (0, 0)
-            ]
-        )
     images = np.asarray(neighbours, float).reshape(-1, 3)
 
     def trials_of(
@@ -395,15 +384,6 @@ def _seated(lig: Ligand, mode: str) -> tuple[bool, bool]:
     return cat_in, an_in
 
 
-def _mixture(item: object) -> Mixture | None:
-    """The mixture ``item`` is or names, else ``None``."""
-    if isinstance(item, Mixture):
-        return item
-    if isinstance(item, str) and library.find_mixture(item) is not None:
-        return Mixture.get(item)
-    return None
-
-
 def place_ligands(
     slab: Slab,
     ligands: object,
@@ -429,7 +409,7 @@ def place_ligands(
 
     ligs = as_ligands(ligands, PlacementError)
     if fractions is None:
-        mix = _mixture(ligands)
+        mix = Mixture.find(ligands)
         fractions = None if mix is None else list(mix.fractions)
     if mode not in MODES:
         raise PlacementError(f"unknown binding mode {mode!r}; use {', '.join(MODES)}")
