@@ -86,6 +86,24 @@ def test_describe_any_ligand_class(smiles: str) -> None:
         assert d.tail is not None and d.tail.extended_length_nm > 0.3
 
 
+def test_large_molecule_gets_every_conformer_asked_for(fresh_cache) -> None:  # type: ignore[no-untyped-def]
+    """ETKDG's default start coordinates fail for most attempts on a 106-atom
+    bis-zwitterion; the ensemble is topped up from random coordinates, all distinct."""
+    from rdkit import Chem
+    from rdkit.Chem import rdDistGeom
+
+    smi = "[NH3+]CCCOP(=O)([O-])OCC(COCC(CCCCCCCC)CCCCCCCCCC)OP(=O)([O-])OCCC[NH3+]"
+    params = rdDistGeom.ETKDGv3()
+    params.randomSeed = 1
+    plain = rdDistGeom.EmbedMultipleConfs(Chem.AddHs(Chem.MolFromSmiles(smi)), 4, params)
+    assert len(plain) < 4  # the case being tested
+    ens = ll.conformers(smi, n=4)
+    assert len(ens) == 4 and len(ens.energies) == 4
+    assert np.all(np.diff(ens.energies) >= 0)
+    x = ens.all_positions()
+    assert min(np.abs(x[i] - x[j]).max() for i in range(4) for j in range(i)) > 0.1
+
+
 def test_conformer_cache_roundtrip_and_seed(fresh_cache) -> None:  # type: ignore[no-untyped-def]
     smi = "CCCCCOP(=O)([O-])OCC[NH3+]"
     a = ll.conformers(smi, n=8, seed=3)

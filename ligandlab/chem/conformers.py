@@ -20,7 +20,7 @@ from ligandlab.errors import ConformerError, LigandLabError
 
 # MMFF dielectric model codes in RDKit (MMFF::DielModel: CONSTANT = 1, DISTANCE = 2).
 _DIELECTRICS = {"4r": (2, 4.0), "1": (1, 1.0), "80": (1, 80.0)}
-METHOD_VERSION = "etkdgv3+mmff94/v1"
+METHOD_VERSION = "etkdgv3+mmff94/v2"  # v2: partial embeddings topped up (2026-11-22)
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,9 +101,14 @@ def _generate(
     params.randomSeed = seed + 1
     params.numThreads = 0
     cids = list(rdDistGeom.EmbedMultipleConfs(mol, n, params))
-    if not cids:  # large or strained molecules: start from random coordinates
+    if len(cids) < n:
+        # Above ~100 atoms ETKDG's eigenvector start coordinates fail for most attempts
+        # (RDKit failure counts: INITIAL_COORDS; a 132-atom PC lipid gave 1 of 12, and 153
+        # of the 752 default-library ligands came up short). Random start coordinates, RDKit's
+        # own advice for large molecules, top the ensemble up to ``n``.
         params.useRandomCoords = True
-        cids = list(rdDistGeom.EmbedMultipleConfs(mol, n, params))
+        params.clearConfs = False
+        cids += list(rdDistGeom.EmbedMultipleConfs(mol, n - len(cids), params))
     if not cids:
         raise ConformerError(f"RDKit could not embed a 3D conformer for {smiles}")
     props = AllChem.MMFFGetMoleculeProperties(mol)

@@ -24,11 +24,18 @@ from scipy.spatial import ConvexHull
 
 from ligandlab import cache
 from ligandlab.chem.assembly import CAP_ISOTOPE, head_label, head_model, resolve_bridge
-from ligandlab.chem.conformers import ConformerEnsemble, conformers, set_dielectric
+from ligandlab.chem.conformers import (
+    METHOD_VERSION,
+    ConformerEnsemble,
+    conformers,
+    set_dielectric,
+)
 from ligandlab.chem.fragments import Tail, cap_tail
 from ligandlab.chem.ligand import Ligand
 
-DESCRIPTOR_VERSION = "descriptors/v1"
+# Holds the conformer method, so cached descriptors and scores (ranking keys on this) are
+# recomputed when ensembles change.
+DESCRIPTOR_VERSION = f"descriptors/v1+{METHOD_VERSION}"
 HEAD_CONFORMERS = 40
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
 

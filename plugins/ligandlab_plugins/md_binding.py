@@ -5,9 +5,9 @@ Runs :func:`ligandlab.simulate.binding` on a tail-truncated model of the ligand 
 candidate's solvent, with one ligand on a small slab started in BM3. The value is the BM3
 population over the second half of production; details carry every mode's population
 and the bound fraction. The run directory lives in the ligandlab cache, keyed by the
-candidate, the parameters, the ligandlab version (the MD engine) and the library data
-(lattice, ion model), so a repeated call re-reads the finished run and an upgrade runs it
-again.
+candidate, the parameters, the ligandlab version (the MD engine), the placement version
+(start poses) and the library data (lattice, ion model), so a repeated call re-reads the
+finished run and an upgrade runs it again.
 
 Limits: one ligand, short runs (``protocol``), and only materials with an ion model
 (``library/forcefields``); other materials are reported as failures with the reason.
@@ -21,11 +21,12 @@ from typing import Any
 
 import ligandlab as ll
 from ligandlab import cache
+from ligandlab.materials.placement import PLACEMENT_VERSION
 
 
 class MDBinding:
     name = "md_binding"
-    version = "2"  # 2: start poses of placement version 2 (2026-11-22)
+    version = "2"  # 2: start poses of placement version 2 (the key now holds PLACEMENT_VERSION)
     needs = frozenset({"ligand", "surface", "solvent", "simulation"})
     cost = "slow"
 
@@ -48,7 +49,13 @@ class MDBinding:
             return ll.ScoreResult(0.0, 0.0, "%", {"reason": "no charged binding group"})
         root = cache.cache_dir()
         key = cache.key_of(
-            self.name, self.version, p, candidate.key, ll.__version__, ll.library.fingerprint()
+            self.name,
+            self.version,
+            p,
+            candidate.key,
+            ll.__version__,
+            PLACEMENT_VERSION,
+            ll.library.fingerprint(),
         )
         directory = (
             root / "md_binding" / key if root else Path(tempfile.mkdtemp(prefix="md_binding-"))
