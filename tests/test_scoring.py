@@ -382,6 +382,40 @@ def test_editing_a_scorer_invalidates_its_cache_without_a_version_bump(
     assert value_after_writing(0.7) == 0.7  # edited code, same version: recomputed
 
 
+def test_editing_a_plugin_helper_module_changes_the_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scorer that calls a helper in its own package: editing the helper invalidates the
+    cache; editing an unrelated module of the package does not."""
+    import importlib
+
+    from ligandlab.scoring.ranking import code_fingerprint
+
+    pkg = tmp_path / "llfp_pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "other.py").write_text("X = 1\n")
+    (pkg / "scorer.py").write_text(
+        "from .helper import strain\nclass S:\n    def score(self):\n        return strain()\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def fingerprint(helper: str, other: str) -> str:
+        (pkg / "helper.py").write_text(f"def strain():\n    return {helper}\n")
+        (pkg / "other.py").write_text(f"X = {other}\n")
+        for name in [m for m in sys.modules if m.startswith("llfp_pkg")]:
+            del sys.modules[name]
+        importlib.invalidate_caches()
+        importlib.import_module("llfp_pkg.other")
+        code_fingerprint.cache_clear()
+        return code_fingerprint(importlib.import_module("llfp_pkg.scorer").S)
+
+    base = fingerprint("0.2", "1")
+    assert base and fingerprint("0.2", "1") == base
+    assert fingerprint("0.2", "2") == base  # not used by the scorer
+    assert fingerprint("0.7", "1") != base  # the helper it calls
+
+
 def test_scorers_without_a_source_file_still_cache() -> None:
     """A scorer class typed into ``python -c``, a REPL or a notebook has no source file:
     its fingerprint is empty (version and params still key it), never an error."""
