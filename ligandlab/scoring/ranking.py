@@ -173,7 +173,10 @@ def _package_sources(module: types.ModuleType) -> list[tuple[str, str]]:
         for value in list(vars(mod).values()):
             dep = value if inspect.ismodule(value) else None
             if dep is None:
-                owner = getattr(value, "__module__", None)
+                try:  # a proxy or lazy object may raise anything from getattr
+                    owner = getattr(value, "__module__", None)
+                except Exception:
+                    owner = None
                 dep = sys.modules.get(owner) if isinstance(owner, str) else None
             if dep is not None and dep.__name__.split(".")[0] == top and dep.__name__ not in seen:
                 stack.append(dep)
