@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from rdkit import Chem
 
 import ligandlab as ll
+from ligandlab.chem.assembly import as_ligands
 from ligandlab.chem.truncate import truncate_tail
 from ligandlab.errors import (
     ForceFieldError,
@@ -122,6 +124,20 @@ def test_truncate_tail_keeps_k_carbons() -> None:
     assert truncate_tail(amine, 3).smiles == "CCC[NH3+]"
     with pytest.raises(LigandLabError):
         truncate_tail(amine, 0)
+
+
+def test_truncation_never_cuts_a_double_bond() -> None:
+    """Diacyl lipids (lecithin's species, DOG-PEA) used to be cut between an ester's C and
+    its carbonyl O, leaving a radical carbon, so md_binding failed on all of them."""
+    for lig in [*as_ligands("lecithin"), ll.parse_ligand("DOG-PEA")]:
+        short = truncate_tail(lig, 5)
+        mol = short.mol
+        assert sum(a.GetNumRadicalElectrons() for a in mol.GetAtoms()) == 0
+        assert short.charge == lig.charge and short.ligand_class == lig.ligand_class
+        assert len(mol.GetSubstructMatches(Chem.MolFromSmarts("[CX3](=O)O[CX4]"))) == 2
+    # a C=C at the cut keeps both carbons: five carbons asked, six kept
+    vinyl = ll.Ligand.from_smiles("CCCC/C=C/CCCC[NH3+]")
+    assert truncate_tail(vinyl, 5).smiles == "C=CCCCC[NH3+]"
 
 
 # ----------------------------------------------------------------------------- system + MD

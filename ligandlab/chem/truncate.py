@@ -7,7 +7,9 @@ PC) and the atoms on the shortest path between the cationic and anionic centres 
 bridge). The tail starts at the carbon nearest to the head that is not part of it; atoms
 more than ``k - 1`` bonds beyond that carbon (by topological distance from the head) are
 removed and the cut bonds capped with hydrogen. A ring system is never cut: one with any
-kept atom is kept whole (an aromatic tail keeps its first ring system).
+kept atom is kept whole (an aromatic tail keeps its first ring system). Only single bonds
+are cut: an atom joined to a kept one by a double or triple bond is kept too (an ester's
+carbonyl O, the far carbon of a C=C).
 """
 
 from __future__ import annotations
@@ -63,6 +65,19 @@ def truncate_tail(lig: Ligand, keep_carbons: int) -> Ligand:
     for system in _ring_systems(mol):
         if system & keep:
             keep |= system
+    # and never cut a double or triple bond: the carbonyl O of an ester or the far carbon
+    # of a C=C follows its kept partner, so every cut is a single bond capped by one H
+    # (cutting C=O left a radical carbon on lecithin's acyl chains)
+    grew = True
+    while grew:
+        grew = False
+        for bond in mol.GetBonds():
+            if bond.GetBondType() == Chem.BondType.SINGLE:
+                continue
+            i, j = bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()
+            if (i in keep) != (j in keep):
+                keep |= {i, j}
+                grew = True
     keep |= {  # hydrogens (explicit ones) follow their heavy atom
         a.GetIdx()
         for a in mol.GetAtoms()
