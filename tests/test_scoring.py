@@ -385,8 +385,9 @@ def test_editing_a_scorer_invalidates_its_cache_without_a_version_bump(
 def test_editing_a_plugin_helper_module_changes_the_fingerprint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A scorer that calls a helper in its own package: editing the helper invalidates the
-    cache; editing an unrelated module of the package does not."""
+    """A scorer that calls a helper in its own package: editing the helper, a constant it
+    imports or a module it imports only inside a function invalidates the cache; editing
+    an unrelated module of the package does not."""
     import importlib
 
     from ligandlab.scoring.ranking import code_fingerprint
@@ -396,13 +397,20 @@ def test_editing_a_plugin_helper_module_changes_the_fingerprint(
     (pkg / "__init__.py").write_text("")
     (pkg / "other.py").write_text("X = 1\n")
     (pkg / "scorer.py").write_text(
-        "from .helper import strain\nclass S:\n    def score(self):\n        return strain()\n"
+        "from .helper import strain\n"
+        "from llfp_pkg.constants import K\n"
+        "class S:\n"
+        "    def score(self):\n"
+        "        from .lazy import extra\n"
+        "        return strain() * K + extra()\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
 
-    def fingerprint(helper: str, other: str) -> str:
+    def fingerprint(helper: str, other: str, k: str = "2.0", lazy: str = "0") -> str:
         (pkg / "helper.py").write_text(f"def strain():\n    return {helper}\n")
         (pkg / "other.py").write_text(f"X = {other}\n")
+        (pkg / "constants.py").write_text(f"K = {k}\n")
+        (pkg / "lazy.py").write_text(f"def extra():\n    return {lazy}\n")
         for name in [m for m in sys.modules if m.startswith("llfp_pkg")]:
             del sys.modules[name]
         importlib.invalidate_caches()
@@ -414,6 +422,9 @@ def test_editing_a_plugin_helper_module_changes_the_fingerprint(
     assert base and fingerprint("0.2", "1") == base
     assert fingerprint("0.2", "2") == base  # not used by the scorer
     assert fingerprint("0.7", "1") != base  # the helper it calls
+    assert fingerprint("0.2", "1", k="3.0") != base  # a constant it imports
+    assert fingerprint("0.2", "1", lazy="1") != base  # imported inside a function, not yet run
+    assert "llfp_pkg.lazy" not in sys.modules  # fingerprinting did not import it
 
 
 def test_scorers_without_a_source_file_still_cache() -> None:

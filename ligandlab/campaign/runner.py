@@ -40,8 +40,8 @@ from ligandlab.campaign.tasks import FastTask, SimTask, run_fast, run_sim
 from ligandlab.chem.ligand import Ligand
 from ligandlab.materials.placement import PLACEMENT_VERSION
 from ligandlab.scoring.candidate import Candidate
+from ligandlab.scoring.fingerprint import code_fingerprint, inputs_fingerprint
 from ligandlab.scoring.manager import get_scorer
-from ligandlab.scoring.ranking import code_fingerprint, inputs_fingerprint
 
 PACKAGES = ("ligandlab", "rdkit", "numpy", "pandas", "openmm", "ase", "pymatgen", "dask")
 

@@ -14,12 +14,7 @@ its message is kept, the total uses the other scorers, and the row is flagged.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import inspect
 import math
-import sys
-import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,12 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ligandlab import cache, library
+from ligandlab import cache
 from ligandlab.chem.assembly import as_ligand, as_ligands
-from ligandlab.chem.descriptors import DESCRIPTOR_VERSION
 from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import LigandLabError, WeightError
 from ligandlab.scoring.candidate import Candidate, Context
+from ligandlab.scoring.fingerprint import code_fingerprint, inputs_fingerprint
 from ligandlab.scoring.manager import get_scorer, scorers
 from ligandlab.scoring.types import Scorer, ScoreResult
 
@@ -123,73 +118,6 @@ def aggregate_many(
         names[order[j]] if ok else None for j, ok in zip(lowest.tolist(), any_used, strict=True)
     ]
     return totals, limiting
-
-
-@functools.cache
-def code_fingerprint(cls: type) -> str:
-    """A hash of the source that defines a scorer class ("" when there is none).
-
-    It joins the cache key so that editing a scorer invalidates its cached results even
-    when its author has not bumped ``version`` yet, as happens while a plugin is developed.
-    It covers the scorer's file and every module of the same top-level package that file
-    uses, directly or through another such module (``from .physics import strain``), so an
-    edit to a plugin's helper module counts too. Code in other packages is not covered:
-    ligandlab's own caches carry their versions (descriptors, conformers).
-    """
-    module = sys.modules.get(cls.__module__)
-    sources = _package_sources(module) if module is not None else []
-    if not sources:  # no module object: fall back to the class's own file
-        sources = [(cls.__module__, p) for p in [_source_file(cls)] if p]
-    if not sources:
-        return ""
-    digest = hashlib.sha256()
-    try:  # module names, not paths, so a moved checkout keeps its cache
-        for name, path in sources:
-            with open(path, "rb") as fh:
-                digest.update(name.encode() + b"\0" + fh.read())
-    except OSError:
-        return ""
-    return digest.hexdigest()[:16]
-
-
-def _source_file(obj: object) -> str | None:
-    try:  # TypeError: built-in; OSError: no source (python -c, a REPL, a notebook)
-        return inspect.getsourcefile(obj)  # type: ignore[arg-type]
-    except (TypeError, OSError):
-        return None
-
-
-def _package_sources(module: types.ModuleType) -> list[tuple[str, str]]:
-    """Source files of ``module`` and of the modules of its top-level package it uses
-    (module globals that are such modules, or objects defined in one), transitively."""
-    top = module.__name__.split(".")[0]
-    seen: dict[str, str | None] = {}
-    stack = [module]
-    while stack:
-        mod = stack.pop()
-        if mod.__name__ in seen:
-            continue
-        seen[mod.__name__] = _source_file(mod)
-        for value in list(vars(mod).values()):
-            dep = value if inspect.ismodule(value) else None
-            if dep is None:
-                try:  # a proxy or lazy object may raise anything from getattr
-                    owner = getattr(value, "__module__", None)
-                except Exception:
-                    owner = None
-                dep = sys.modules.get(owner) if isinstance(owner, str) else None
-            if dep is not None and dep.__name__.split(".")[0] == top and dep.__name__ not in seen:
-                stack.append(dep)
-    return sorted((name, path) for name, path in seen.items() if path)
-
-
-def inputs_fingerprint() -> str:
-    """What every score depends on besides the scorer: the package version, the descriptor
-    version and the library data (``library.fingerprint``). An upgrade or an edited
-    material, solvent or fragment record therefore never serves stale cached scores."""
-    import ligandlab
-
-    return cache.key_of(ligandlab.__version__, DESCRIPTOR_VERSION, library.fingerprint())
 
 
 class ScoreStore:
