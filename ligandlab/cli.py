@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ligandlab import library
@@ -81,10 +82,7 @@ def build(
     if as_json:
         typer.echo(json.dumps(record, default=str))
         return
-    table = Table(title=lig.name, show_header=False)
-    for k, v in record.items():
-        table.add_row(str(k), "" if v is None else str(v))
-    console.print(table)
+    _print_rows([record], lig.name, False, vertical=True)
 
 
 @app.command("library")
@@ -685,9 +683,9 @@ def campaign_run_cmd(
         firsts = [rows.head(1) for rows in best_per_material(table, n=1).values()]
         _print_table(pd.concat(firsts), result.scorers, len(firsts), "best on each material")
     _print_failures(result, limit=5)
-    console.print(f"results: {result.directory / 'campaign.sqlite'}")
+    console.print(f"results: {escape(str(result.directory / 'campaign.sqlite'))}")
     if page is not None:
-        console.print(f"report: {page}")
+        console.print(f"report: {escape(str(page))}")
 
 
 def _failure_rows(result: CampaignResult) -> list[dict[str, object]]:
@@ -753,7 +751,7 @@ def campaign_report_cmd(
     from ligandlab.campaign import CampaignResult
 
     page = CampaignResult(directory).report(output)
-    console.print(f"report: {page}")
+    console.print(f"report: {escape(str(page))}")
 
 
 @campaign_app.command("export")
@@ -769,7 +767,7 @@ def campaign_export_cmd(
 
     res = CampaignResult(directory)
     path = res.export(output or directory / f"results.{format.value}", format.value)
-    console.print(f"wrote {path}")
+    console.print(f"wrote {escape(str(path))}")
 
 
 def _print_table(df: object, scorers: list[str], top: int, title: str) -> None:
@@ -835,17 +833,23 @@ def _print_rows(
     if as_json:
         typer.echo(json.dumps(rows, default=str))
         return
+    # user data goes through escape(): rich reads "[n+]" in an aromatic SMILES as markup
+    # and drops it, so CCCCn1cc[n+](C)c1 printed as CCCCn1cc(C)c1
     if vertical and len(rows) == 1:
-        table = Table(title=title, show_header=False)
+        table = Table(title=escape(title), show_header=False)
         for k, v in rows[0].items():
-            table.add_row(str(k), "" if v is None else str(v))
+            table.add_row(escape(str(k)), _cell(v))
     else:
-        table = Table(title=title)
+        table = Table(title=escape(title))
         for col in rows[0] if rows else []:
-            table.add_column(col, overflow="fold")
+            table.add_column(escape(str(col)), overflow="fold")
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row.values()))
+            table.add_row(*(_cell(v) for v in row.values()))
     console.print(table)
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else escape(str(value))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -70,6 +70,28 @@ def test_smiles_ligand_shares_parts_with_built_one() -> None:
 
 
 @pytest.mark.parametrize(
+    ("smiles", "head", "tail"),
+    [
+        # the chain sits on the ring's neutral N or a ring C, not on the charged N
+        ("CCCCCCCCn1cc[n+](C)c1", "C[n+]1ccn([13CH3])c1", "*CCCCCCCC"),
+        ("CCCCc1cc[nH+]cc1", "[13CH3]c1cc[nH+]cc1", "*CCCC"),
+        ("CCCCCCc1ccc2cc[nH+]cc2c1", "[13CH3]c1ccc2cc[nH+]cc2c1", "*CCCCCC"),
+        (
+            "CCCCCCCCCCn1cc[n+](CCS(=O)(=O)[O-])c1",
+            "[13CH3]n1cc[n+](CCS(=O)(=O)[O-])c1",
+            "*CCCCCCCCCC",
+        ),
+    ],
+)
+def test_aromatic_cations_keep_their_ring_as_head(smiles: str, head: str, tail: str) -> None:
+    """An aromatic cation's charge spreads over its rings: the ring system is the head and a
+    chain on any ring atom is the tail, so tail scorers see it (it had none before)."""
+    lig = ll.Ligand.from_smiles(smiles)
+    assert ll.chem.split_head_tail(lig) == (head, tail)
+    assert ll.describe(lig).tail is not None
+
+
+@pytest.mark.parametrize(
     "smiles",
     [
         "[NH3+]CCc1ccccc1",

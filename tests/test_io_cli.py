@@ -194,3 +194,12 @@ def test_rank_takes_a_mixture_as_its_components(
     pe = [v for n, v in fit.items() if ": PE(" in n]
     pc = [v for n, v in fit.items() if ": PC(" in n]
     assert len(pe) == 2 and len(pc) == 3 and min(pe) > max(pc)
+
+
+def test_cli_tables_print_smiles_verbatim(capsys: pytest.CaptureFixture[str]) -> None:
+    """Rich reads ``[n+]`` as a markup tag; an aromatic cation's SMILES must still print
+    whole in the tables, not as CCCCCCCCn1cc(C)c1."""
+    smiles = "CCCCCCCCn1cc[n+](C)c1"
+    main(["describe", smiles])
+    out = capsys.readouterr().out
+    assert smiles in out and "[n+]" in out
