@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from rdkit import Chem
+from rdkit import Chem, rdBase
 from rdkit.Chem import AllChem, rdDistGeom
 
 from ligandlab import cache
@@ -100,7 +100,10 @@ def _generate(
     # (seen with RDKit 2026.09), so user seeds are shifted by one.
     params.randomSeed = seed + 1
     params.numThreads = 0
-    cids = list(rdDistGeom.EmbedMultipleConfs(mol, n, params))
+    # ETKDG's bounds use UFF bond lengths, and the UFF typer logs "Unrecognized charge
+    # state" for valid ions (phosphonium P+, thiolate S-) though the embedding succeeds
+    with rdBase.BlockLogs():
+        cids = list(rdDistGeom.EmbedMultipleConfs(mol, n, params))
     if len(cids) < n:
         # Above ~100 atoms ETKDG's eigenvector start coordinates fail for most attempts
         # (RDKit failure counts: INITIAL_COORDS; a 132-atom PC lipid gave 1 of 12, and 153
@@ -108,7 +111,8 @@ def _generate(
         # own advice for large molecules, top the ensemble up to ``n``.
         params.useRandomCoords = True
         params.clearConfs = False
-        cids += list(rdDistGeom.EmbedMultipleConfs(mol, n - len(cids), params))
+        with rdBase.BlockLogs():
+            cids += list(rdDistGeom.EmbedMultipleConfs(mol, n - len(cids), params))
     if not cids:
         raise ConformerError(f"RDKit could not embed a 3D conformer for {smiles}")
     props = AllChem.MMFFGetMoleculeProperties(mol)
