@@ -124,6 +124,12 @@ def test_truncate_tail_keeps_k_carbons() -> None:
     assert truncate_tail(amine, 3).smiles == "CCC[NH3+]"
     with pytest.raises(LigandLabError):
         truncate_tail(amine, 0)
+    # an aromatic cation's ring is head, not tail: k carbons counted from the ring, as
+    # ll.describe splits it (the chain on the neutral N kept 3 carbons before)
+    im_sb = ll.Ligand.from_smiles("CCCCCCCCCCn1cc[n+](CCS(=O)(=O)[O-])c1")
+    assert truncate_tail(im_sb, 5).smiles == "CCCCCn1cc[n+](CCS(=O)(=O)[O-])c1"
+    butylpy = ll.Ligand.from_smiles("CCCCc1cc[nH+]cc1")
+    assert truncate_tail(butylpy, 5).smiles == butylpy.smiles
 
 
 def test_truncation_never_cuts_a_double_bond() -> None:

@@ -31,7 +31,7 @@ from ligandlab.chem.conformers import (
     set_dielectric,
 )
 from ligandlab.chem.fragments import Tail, cap_tail
-from ligandlab.chem.ligand import Ligand
+from ligandlab.chem.ligand import Ligand, aromatic_system
 
 # Holds the conformer method, so cached descriptors and scores (ranking keys on this) are
 # recomputed when ensembles change. v2: an aromatic cation's ring system is head, so a
@@ -387,29 +387,6 @@ def _cross_section(pos: np.ndarray, radii: np.ndarray) -> float:
 # ---------------------------------------------------------------- whole ligands
 
 
-def _aromatic_system(mol: Chem.Mol, atom: int) -> set[int]:
-    """The fused aromatic ring system holding ``atom`` (empty if it is not aromatic).
-
-    An aromatic cation (pyridinium, imidazolium, quinolinium) spreads its charge over its
-    rings, so the whole system is the head; a chain on any ring atom is then a tail."""
-    if not mol.GetAtomWithIdx(atom).GetIsAromatic():
-        return set()
-    rings = [
-        set(r)
-        for r in mol.GetRingInfo().AtomRings()
-        if all(mol.GetAtomWithIdx(i).GetIsAromatic() for i in r)
-    ]
-    system = {atom}
-    grown = True
-    while grown:
-        grown = False
-        for ring in rings:
-            if not ring <= system and len(ring & system) >= (1 if system == {atom} else 2):
-                system |= ring
-                grown = True
-    return system
-
-
 def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     """(methyl-capped head model SMILES, tail SMILES with ``[*]``) of any ligand.
 
@@ -432,7 +409,7 @@ def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
             if a.role == "cation" and nb.GetSymbol() == "C" and nb.GetDegree() == 1:
                 head.add(nb.GetIdx())
     for cat in lig.cations:
-        head.update(_aromatic_system(mol, cat.center))
+        head.update(aromatic_system(mol, cat.center))
         if lig.anions:
             an = min(lig.anions, key=lambda x: len(Chem.GetShortestPath(mol, cat.center, x.center)))
             head.update(Chem.GetShortestPath(mol, cat.center, an.center))

@@ -2,9 +2,10 @@
 
 Morad et al. (Nature 626, 542, 2024) simulated C5-tail models of their phospholipids; the
 binding head is what the simulation probes. The head is every atom of a charged group
-plus the terminal substituents of a charged centre (the methyls of
-PC) and the atoms on the shortest path between the cationic and anionic centres (the
-bridge). The tail starts at the carbon nearest to the head that is not part of it; atoms
+(the whole ring system of an aromatic cation) plus the terminal substituents of a charged
+centre (the methyls of PC) and the atoms on the shortest path between the cationic and
+anionic centres (the bridge), as in ``split_head_tail``. The tail starts at the carbon
+nearest to the head that is not part of it; atoms
 more than ``k - 1`` bonds beyond that carbon (by topological distance from the head) are
 removed and the cut bonds capped with hydrogen. A ring system is never cut: one with any
 kept atom is kept whole (an aromatic tail keeps its first ring system). Only single bonds
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from rdkit import Chem
 
-from ligandlab.chem.ligand import Ligand
+from ligandlab.chem.ligand import Ligand, aromatic_system
 from ligandlab.errors import LigandLabError
 
 
@@ -27,6 +28,8 @@ def head_atoms(lig: Ligand) -> set[int]:
     for anchor in (*lig.cations, *lig.anions):
         head.add(anchor.center)
         head.update(anchor.binding)
+        if anchor.role == "cation":  # an aromatic cation's charge spreads over its rings
+            head.update(aromatic_system(mol, anchor.center))
         # terminal substituents of a charged centre (the methyls of a quaternary ammonium)
         head.update(
             nb.GetIdx()

@@ -21,6 +21,7 @@ from typing import Any
 
 import ligandlab as ll
 from ligandlab import cache
+from ligandlab.chem.truncate import truncate_tail
 from ligandlab.materials.placement import PLACEMENT_VERSION
 
 
@@ -48,11 +49,14 @@ class MDBinding:
         if not lig.anchors:
             return ll.ScoreResult(0.0, 0.0, "%", {"reason": "no charged binding group"})
         root = cache.cache_dir()
+        # the simulated model itself joins the key, so a change in truncation re-runs
+        model = truncate_tail(lig, p["tail_carbons"]).smiles
         key = cache.key_of(
             self.name,
             self.version,
             p,
             candidate.key,
+            model,
             ll.__version__,
             PLACEMENT_VERSION,
             ll.library.fingerprint(),
