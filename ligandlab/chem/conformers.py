@@ -87,8 +87,12 @@ def conformers(
         binary, energies = hit
         return ConformerEnsemble(smiles, Chem.Mol(binary), np.asarray(energies), method, seed)
     ensemble = _generate(smiles, n, seed, dielectric, max_iters, method)
-    cache.store("conformers", key, (ensemble.mol.ToBinary(), ensemble.energies.tolist()))
-    return ensemble
+    binary = ensemble.mol.ToBinary()
+    cache.store("conformers", key, (binary, ensemble.energies.tolist()))
+    # Hand back what the cache holds, not the fresh molecule: RDKit pickles coordinates in
+    # single precision, and a 1e-6 A difference grew into a different MMFF minimum of a
+    # stretched PS900 tail (cross-section 1.29 vs 1.32 nm2), so cold and warm runs disagreed.
+    return ConformerEnsemble(smiles, Chem.Mol(binary), ensemble.energies, method, seed)
 
 
 def _generate(

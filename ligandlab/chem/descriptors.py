@@ -35,8 +35,9 @@ from ligandlab.chem.ligand import Ligand, aromatic_system
 
 # Holds the conformer method, so cached descriptors and scores (ranking keys on this) are
 # recomputed when ensembles change. v2: an aromatic cation's ring system is head, so a
-# chain on another ring atom (1-octyl-3-methylimidazolium) is a tail (2026-11-22).
-DESCRIPTOR_VERSION = f"descriptors/v2+{METHOD_VERSION}"
+# chain on another ring atom (1-octyl-3-methylimidazolium) is a tail (2026-11-22). v3:
+# computed from the cached (single-precision) ensemble on cold runs too (2026-11-22).
+DESCRIPTOR_VERSION = f"descriptors/v3+{METHOD_VERSION}"
 HEAD_CONFORMERS = 40
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
 

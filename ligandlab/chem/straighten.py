@@ -18,7 +18,7 @@ from rdkit.Chem import AllChem, rdMolTransforms
 
 from ligandlab.chem.conformers import set_dielectric
 
-ROD_VERSION = "1"  # bump when the search changes: cached rods are keyed by it
+ROD_VERSION = "2"  # bump when the search or its input changes: cached rods are keyed by it
 TORSIONS = (180.0, 60.0, -60.0)  # anti first: ties keep the extended setting
 SWEEPS = 3
 # Closest allowed non-bonded distances (Angstrom) between atoms more than three bonds

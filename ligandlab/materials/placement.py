@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 # (campaign funnels, md_binding) are keyed by it. 2: uniform order by sublattice, pose
 # images from the occupied sites (none for a lone ligand), repair sweeps (2026-11-22).
 # 3: full conformer ensembles for ligands above ~100 atoms (conformers v2, 2026-11-22).
-PLACEMENT_VERSION = "3"
+# 4: cold runs use the cached single-precision ensemble too (rods v2, 2026-11-22).
+PLACEMENT_VERSION = "4"
 
 Mode = Literal["BM1", "BM2", "BM2'", "BM3"]
 MODES = ("BM1", "BM2", "BM2'", "BM3")
