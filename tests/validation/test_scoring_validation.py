@@ -112,3 +112,28 @@ def test_full_library_ranking() -> None:
     iod = ll.rank(ligs, material=r["iodide"], solvent=r["solvent"])
     best = by_name[iod.iloc[0]["name"]]
     assert best.parts is not None and best.parts.bridge in r["iodide_top_bridges"]
+
+
+def test_findings_page_reports_the_measured_figures() -> None:
+    """docs/findings.md quotes fast-scorer figures; they must be what the code gives now
+    (to the decimals shown), so the page cannot drift from the scorers."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "findings.md").read_text()
+    fit = {n: _fit("PE", n, "C8C12", "CsPbBr3") for n in (2, 3, 4)}
+    geo = {n: card.scores["fit_geometry"].value for n, card in fit.items()}
+    pc = _fit("PC", 2, "C8C12", "CsPbBr3")
+    steric = {t: _fit("PE", 2, t, "CsPbBr3").scores["steric_density"] for t in SPEC_TAILS}
+    ps900 = _fit("PE", 2, "PS900", "CsPbBr3").scores["steric_density"].raw
+    claims = [
+        f"C2 {geo[2]:.3f}, C3 {geo[3]:.3f}, C4 {geo[4]:.3f}",
+        f"({geo[2]:.3f} vs {pc.scores['fit_geometry'].value:.3f} on CsPbBr3)",
+        f"({fit[2].total:.3f} vs {pc.total:.3f})",
+        f"oleyl {steric['oleyl'].value:.3f}, C8C12 {steric['C8C12'].value:.3f}, "
+        f"C16 {steric['C16'].value:.3f}",
+        f"| {steric['C8C12'].raw:.2f} nm |",
+        f"PS900-PEA: {ps900:.2f} nm",
+    ]
+    for claim in claims:
+        assert claim in page, claim
+
+
+SPEC_TAILS = ("oleyl", "C8C12", "C16")
