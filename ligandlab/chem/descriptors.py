@@ -394,8 +394,7 @@ def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     Head atoms: the charged groups (with the whole ring system of an aromatic cation), the
     atoms on the shortest path between each cation and its nearest anion, heteroatoms on
     the anion centres (ester O) and methyls/H on the cationic N. The tail is the largest
-    remaining branch. A ligand without charged groups
-    has neither part.
+    remaining branch. A ligand without charged groups has neither part.
     """
     if not lig.anchors:
         return None, None

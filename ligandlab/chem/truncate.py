@@ -5,12 +5,11 @@ binding head is what the simulation probes. The head is every atom of a charged 
 (the whole ring system of an aromatic cation) plus the terminal substituents of a charged
 centre (the methyls of PC) and the atoms on the shortest path between the cationic and
 anionic centres (the bridge), as in ``split_head_tail``. The tail starts at the carbon
-nearest to the head that is not part of it; atoms
-more than ``k - 1`` bonds beyond that carbon (by topological distance from the head) are
-removed and the cut bonds capped with hydrogen. A ring system is never cut: one with any
-kept atom is kept whole (an aromatic tail keeps its first ring system). Only single bonds
-are cut: an atom joined to a kept one by a double or triple bond is kept too (an ester's
-carbonyl O, the far carbon of a C=C).
+nearest to the head that is not part of it; atoms more than ``k - 1`` bonds beyond that
+carbon (by topological distance from the head) are removed and the cut bonds capped with
+hydrogen. A ring system is never cut: one with any kept atom is kept whole (an aromatic
+tail keeps its first ring system). Only single bonds are cut: an atom joined to a kept one
+by a double or triple bond is kept too (an ester's carbonyl O, the far carbon of a C=C).
 """
 
 from __future__ import annotations
