@@ -409,6 +409,15 @@ def place_ligands(
     """
     from ligandlab.materials.interface import Interface
 
+    if not isinstance(slab, Slab):
+        what = type(slab).__name__
+        hint = (
+            "; a Nanocrystal gives site counts and ligand amounts (nc.ligand_amount), and "
+            "ligands are placed on a slab of its facet: ll.build_slab(material, ...)"
+            if what == "Nanocrystal"
+            else ""
+        )
+        raise PlacementError(f"place_ligands needs a Slab from ll.build_slab, got {what}{hint}")
     ligs = as_ligands(ligands, PlacementError)
     if fractions is None:
         mix = Mixture.find(ligands)
