@@ -97,7 +97,7 @@ def test_bad_input() -> None:
         place_ligands(slab, pe, coverage=1.5)
     with pytest.raises(PlacementError, match="only 16"):
         place_ligands(slab, pe, count=17)
-    with pytest.raises(PlacementError, match="needs a Slab.*ligand_amount"):
+    with pytest.raises(PlacementError, match=r"needs a Slab.*ligand_amount"):
         place_ligands(ll.build_nanocrystal("CsPbBr3", edge_nm=3.0), pe, coverage=0.5)
 
 

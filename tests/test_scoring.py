@@ -164,6 +164,9 @@ def test_bad_weights() -> None:
         ll.rank(["C5-PEA"], weights={"fit_geometry": -1.0})
     with pytest.raises(WeightError, match="all weights are zero"):
         ll.rank(["C5-PEA"], weights=dict.fromkeys(BUILTIN, 0.0))
+    # a misspelt cost once selected no scorer at all and ranked on nothing
+    with pytest.raises(ScorerError, match="'fast', 'slow'"):
+        ll.rank(["C5-PEA"], cost="medium")
 
 
 class _Raises:

@@ -54,6 +54,8 @@ def registry() -> dict[str, Scorer]:
 
 def scorers(cost: str | None = None) -> list[str]:
     """Names of every registered scorer (optionally only "fast" or "slow" ones)."""
+    if cost not in (None, "fast", "slow"):
+        raise ScorerError(f"unknown scorer cost {cost!r}; use 'fast', 'slow' or None (all)")
     return sorted(n for n, s in registry().items() if cost is None or s.cost == cost)
 
 
