@@ -371,6 +371,7 @@ def test_funnel_simulation_report_and_cli(
     assert parser.tables == 1
     for name in t["name"].head(3):
         assert name in html
+    assert "What this ranking cannot tell you" in html  # the known limits travel with it
     names = {Path(s).name for s in parser.srcs}
     assert {"breakdown.png", "pareto.png", "tails_solvents.png"} <= names
     assert any(n.startswith("dndp_") for n in names) and any(n.startswith("modes_") for n in names)
