@@ -367,24 +367,27 @@ def _describe(canonical: str, name: str, parts: Parts | None, tail_smiles: str |
     )
 
 
+def ring_systems(mol: Chem.Mol, aromatic: bool = False) -> list[set[int]]:
+    """Atom sets of fused ring systems (rings sharing an atom are merged); with
+    ``aromatic``, of the fully aromatic rings only."""
+    systems: list[set[int]] = []
+    for ring in mol.GetRingInfo().AtomRings():
+        if aromatic and not all(mol.GetAtomWithIdx(i).GetIsAromatic() for i in ring):
+            continue
+        merged = set(ring)
+        rest = []
+        for other in systems:
+            if other & merged:
+                merged |= other
+            else:
+                rest.append(other)
+        systems = [*rest, merged]
+    return systems
+
+
 def aromatic_system(mol: Chem.Mol, atom: int) -> set[int]:
     """The fused aromatic ring system holding ``atom`` (empty if it is not aromatic).
 
     An aromatic cation (pyridinium, imidazolium, quinolinium) spreads its charge over its
     rings, so the whole system is the head; a chain on any ring atom is then a tail."""
-    if not mol.GetAtomWithIdx(atom).GetIsAromatic():
-        return set()
-    rings = [
-        set(r)
-        for r in mol.GetRingInfo().AtomRings()
-        if all(mol.GetAtomWithIdx(i).GetIsAromatic() for i in r)
-    ]
-    system = {atom}
-    grown = True
-    while grown:
-        grown = False
-        for ring in rings:
-            if not ring <= system and len(ring & system) >= (1 if system == {atom} else 2):
-                system |= ring
-                grown = True
-    return system
+    return next((s for s in ring_systems(mol, aromatic=True) if atom in s), set())

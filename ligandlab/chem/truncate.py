@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from rdkit import Chem
 
-from ligandlab.chem.ligand import Ligand, aromatic_system
+from ligandlab.chem.ligand import Ligand, aromatic_system, ring_systems
 from ligandlab.errors import LigandLabError
 
 
@@ -64,7 +64,7 @@ def truncate_tail(lig: Ligand, keep_carbons: int) -> Ligand:
     keep = {i for i in range(mol.GetNumAtoms()) if from_head[i] <= cutoff}
     # never cut through a ring: a ring system with one kept atom is kept whole (cutting a
     # phenyl would leave aromatic atoms outside any ring)
-    for system in _ring_systems(mol):
+    for system in ring_systems(mol):
         if system & keep:
             keep |= system
     # and never cut a double or triple bond: the carbonyl O of an ester or the far carbon
@@ -98,18 +98,3 @@ def truncate_tail(lig: Ligand, keep_carbons: int) -> Ligand:
     out = rw.GetMol()
     Chem.SanitizeMol(out)
     return Ligand.from_smiles(Chem.MolToSmiles(out), name=f"{lig.name}/C{keep_carbons}")
-
-
-def _ring_systems(mol: Chem.Mol) -> list[set[int]]:
-    """Atom sets of fused ring systems (rings sharing an atom are merged)."""
-    systems: list[set[int]] = []
-    for ring in mol.GetRingInfo().AtomRings():
-        merged = set(ring)
-        rest = []
-        for sys_ in systems:
-            if sys_ & merged:
-                merged |= sys_
-            else:
-                rest.append(sys_)
-        systems = [*rest, merged]
-    return systems

@@ -408,16 +408,18 @@ def place_ligands(
     surface in BM1, so the slab keeps its [ABr].
     """
     from ligandlab.materials.interface import Interface
+    from ligandlab.materials.nanocrystal import Nanocrystal
 
     if not isinstance(slab, Slab):
-        what = type(slab).__name__
         hint = (
             "; a Nanocrystal gives site counts and ligand amounts (nc.ligand_amount), and "
             "ligands are placed on a slab of its facet: ll.build_slab(material, ...)"
-            if what == "Nanocrystal"
+            if isinstance(slab, Nanocrystal)
             else ""
         )
-        raise PlacementError(f"place_ligands needs a Slab from ll.build_slab, got {what}{hint}")
+        raise PlacementError(
+            f"place_ligands needs a Slab from ll.build_slab, got {type(slab).__name__}{hint}"
+        )
     ligs = as_ligands(ligands, PlacementError)
     if fractions is None:
         mix = Mixture.find(ligands)

@@ -121,7 +121,8 @@ def test_findings_page_reports_the_measured_figures() -> None:
     fit = {n: _fit("PE", n, "C8C12", "CsPbBr3") for n in (2, 3, 4)}
     geo = {n: card.scores["fit_geometry"].value for n, card in fit.items()}
     pc = _fit("PC", 2, "C8C12", "CsPbBr3")
-    steric = {t: _fit("PE", 2, t, "CsPbBr3").scores["steric_density"] for t in SPEC_TAILS}
+    tails = ("oleyl", "C8C12", "C16")
+    steric = {t: _fit("PE", 2, t, "CsPbBr3").scores["steric_density"] for t in tails}
     ps900 = _fit("PE", 2, "PS900", "CsPbBr3").scores["steric_density"].raw
     claims = [
         f"C2 {geo[2]:.3f}, C3 {geo[3]:.3f}, C4 {geo[4]:.3f}",
@@ -134,6 +135,3 @@ def test_findings_page_reports_the_measured_figures() -> None:
     ]
     for claim in claims:
         assert claim in page, claim
-
-
-SPEC_TAILS = ("oleyl", "C8C12", "C16")
