@@ -40,6 +40,7 @@ from ligandlab.chem import (
 )
 from ligandlab.errors import LigandLabError
 from ligandlab.materials import (
+    CappedNanocrystal,
     Interface,
     LigandAmount,
     Material,
@@ -48,6 +49,7 @@ from ligandlab.materials import (
     Slab,
     build_nanocrystal,
     build_slab,
+    cap_nanocrystal,
     material_names,
     place_ligands,
 )
@@ -71,6 +73,7 @@ __all__ = [
     "CampaignResult",
     "CampaignSpec",
     "Candidate",
+    "CappedNanocrystal",
     "ConformerEnsemble",
     "Context",
     "HansenParameters",
@@ -99,6 +102,7 @@ __all__ = [
     "build_nanocrystal",
     "build_slab",
     "cache",
+    "cap_nanocrystal",
     "conformers",
     "describe",
     "describe_many",

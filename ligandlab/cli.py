@@ -21,7 +21,7 @@ from rich.table import Table
 from ligandlab import library
 from ligandlab.chem import build_ligand, describe, write_ligands
 from ligandlab.chem.ligand import Ligand
-from ligandlab.errors import LigandLabError
+from ligandlab.errors import LigandLabError, PlacementError
 
 if TYPE_CHECKING:
     from ligandlab.campaign import CampaignResult
@@ -348,10 +348,16 @@ def nanocrystal_cmd(
     coverage: Annotated[float, typer.Option(help="ligands per surface A-site")] = 1.0,
     nc_mg: Annotated[float | None, typer.Option(help="batch: mg of nanocrystals")] = None,
     pb_mmol: Annotated[float | None, typer.Option(help="batch: mmol of Pb")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="with --ligand: write the capped cube (.pdb or .xyz)"),
+    ] = None,
+    mode: Annotated[str, typer.Option(help="binding mode of the written shell")] = "BM3",
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Surface sites of a cube-shaped nanocrystal and the ligand amount to add."""
-    from ligandlab.materials import build_nanocrystal
+    """Surface sites of a cube-shaped nanocrystal and the ligand amount to add; with -o,
+    the cube with ligands on its facets."""
+    from ligandlab.materials import build_nanocrystal, cap_nanocrystal
 
     nc = build_nanocrystal(material, edge_nm=edge)
     record: dict[str, object] = nc.summary()
@@ -363,6 +369,13 @@ def nanocrystal_cmd(
                 for k, v in amount.to_dict().items()
             }
         )
+    if output is not None:
+        if ligand is None:
+            raise PlacementError("--output writes a capped cube: give --ligand too")
+        capped = cap_nanocrystal(nc, ligand, coverage, mode=mode)
+        record["placed_ligands"] = capped.n_ligands
+        record["capped_charge"] = capped.charge
+        record["output"] = str(capped.write(output))
     _print_rows([record], f"{nc.material.name} nanocrystal", as_json, vertical=True)
 
 

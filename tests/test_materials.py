@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -97,7 +98,7 @@ def test_bad_input() -> None:
         place_ligands(slab, pe, coverage=1.5)
     with pytest.raises(PlacementError, match="only 16"):
         place_ligands(slab, pe, count=17)
-    with pytest.raises(PlacementError, match=r"needs a Slab.*ligand_amount"):
+    with pytest.raises(PlacementError, match=r"needs a Slab.*cap_nanocrystal"):
         place_ligands(ll.build_nanocrystal("CsPbBr3", edge_nm=3.0), pe, coverage=0.5)
 
 
@@ -457,3 +458,66 @@ def test_ligand_amount_of_a_mixture_uses_its_mean_molar_mass() -> None:
     assert amount.ligand_mg == pytest.approx(amount.ligand_umol * mix.mean_mw / 1000.0)
     by_name = nc.ligand_amount("C8C12-PEA", nc_mg=10.0)  # names work, not only SMILES
     assert by_name.ligand_molar_mass == pytest.approx(ll.build_ligand("PE", 2, "C8C12").mw)
+
+
+# ------------------------------------------------------------------ capped nanocrystals
+
+
+def test_capped_nanocrystal_carries_its_facet_slab_shell(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each facet gets the slab's shell turned onto it: same heights above the A plane,
+    every ligand outside the cube on its own facet, the replaced A-X pairs gone, the
+    charge of a zwitterionic shell unchanged, nothing clashing across the edges."""
+    from ligandlab.materials.capped import FACETS, facet_frame
+
+    nc = build_nanocrystal("CsPbBr3", edge_nm=3.0)  # n = 5: 4 x 4 facet interiors
+    lig = ll.build_ligand("PE", 2, "C5")
+    capped = ll.cap_nanocrystal(nc, lig, coverage=0.5)
+    assert capped.per_facet == dict.fromkeys(FACETS, 8) and capped.n_ligands == 48
+    assert capped.removed_ions == {"CS": 48, "BR": 48} and capped.modes == {"BM3": 48}
+    assert capped.charge == nc.charge
+    assert len(capped.atoms) == len(nc.atoms) - 96 + 48 * len(
+        ll.conformers(lig.smiles, n=1).mol.GetAtoms()
+    )
+    slab_shell = place_ligands(build_slab("CsPbBr3", (4, 4), 3), lig, coverage=0.5)
+    n_height = slab_shell.heights()[lig.name]["cation_height_A"]
+    half = nc.n * nc.material.a / 2
+    pos = capped.atoms.get_positions()
+    symbols = capped.atoms.get_chemical_symbols()
+    for lo, hi in capped.ligand_atoms:
+        centre = pos[lo:hi].mean(axis=0)
+        axis = int(np.argmax(np.abs(centre)))
+        assert abs(centre[axis]) > half + 2.0  # outside, on one facet
+        n_atom = next(i for i in range(lo, hi) if symbols[i] == "N")
+        assert abs(pos[n_atom, axis]) - half == pytest.approx(n_height, abs=1e-6)
+    assert capped.min_intermolecular_distance() >= 1.6
+    for facet in FACETS:  # proper rotations: a chiral ligand keeps its handedness
+        rot = facet_frame(facet)
+        assert np.allclose(rot.T @ rot, np.eye(3)) and np.linalg.det(rot) == pytest.approx(1)
+    text = capped.write(tmp_path / "nc.pdb").read_text()
+    assert sum(1 for line in text.splitlines() if " L01 " in line) == len(pos) - (
+        len(nc.atoms) - 96
+    )
+    assert "CRYST1" not in text  # a cube is not periodic
+
+
+def test_capped_nanocrystal_odd_facets_and_errors(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    # n - 1 = 5 is odd: the pattern comes from a 6 x 6 slab, about half of 25 sites taken
+    capped = ll.cap_nanocrystal(build_nanocrystal("CsPbBr3", edge_nm=3.5), "C5-PEA", 0.5)
+    assert set(capped.per_facet.values()) == {13}
+    with pytest.raises(PlacementError, match="needs a Nanocrystal"):
+        ll.cap_nanocrystal(build_slab("CsPbBr3", (4, 4), 3), "C5-PEA", 0.5)  # type: ignore[arg-type]
+    # full coverage on a small FA cube: ligands beside an edge lean onto the edge's FA
+    with pytest.raises(PlacementError, match="at an edge"):
+        ll.cap_nanocrystal(build_nanocrystal("FAPbBr3", edge_nm=2.5), "C5-PEA", 1.0)
+    out = tmp_path / "nc.xyz"
+    args = ["nanocrystal", "CsPbBr3", "--edge", "3", "--ligand", "C5-PEA", "--coverage", "0.5"]
+    main([*args, "-o", str(out), "--json"])
+    record = json.loads(capsys.readouterr().out)[0]
+    assert record["placed_ligands"] == 48 and record["capped_charge"] == record["charge"]
+    same = ll.cap_nanocrystal(build_nanocrystal("CsPbBr3", edge_nm=3.0), "C5-PEA", 0.5)
+    assert int(out.read_text().split()[0]) == len(same.atoms)  # extxyz header: atom count
+    with pytest.raises(SystemExit) as exit_info:
+        main(["nanocrystal", "CsPbBr3", "--edge", "3", "-o", str(out)])
+    assert exit_info.value.code == 2 and "give --ligand" in capsys.readouterr().err

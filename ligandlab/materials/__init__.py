@@ -1,5 +1,7 @@
-"""Materials, slabs with tagged surface sites, ligand placement and whole nanocrystals."""
+"""Materials, slabs with tagged surface sites, ligand placement and whole (capped)
+nanocrystals."""
 
+from ligandlab.materials.capped import CappedNanocrystal, cap_nanocrystal
 from ligandlab.materials.interface import Interface
 from ligandlab.materials.material import Ion, Material, material_names
 from ligandlab.materials.nanocrystal import LigandAmount, Nanocrystal, build_nanocrystal
@@ -8,6 +10,7 @@ from ligandlab.materials.slab import SiteGeometry, Slab, SurfaceSites, build_sla
 
 __all__ = [
     "MODES",
+    "CappedNanocrystal",
     "Interface",
     "Ion",
     "LigandAmount",
@@ -19,6 +22,7 @@ __all__ = [
     "SurfaceSites",
     "build_nanocrystal",
     "build_slab",
+    "cap_nanocrystal",
     "material_names",
     "place_ligands",
     "site_geometry",

@@ -254,7 +254,7 @@ class Interface:
         suffix = path.suffix.lower()
         try:
             if suffix == ".pdb":
-                _write_pdb(self, path)
+                write_pdb(self.atoms, self.residues, self.resnames, path)
             elif suffix in (".xyz", ".extxyz"):
                 from ase.io import write
 
@@ -384,13 +384,17 @@ def _ensemble_mol(lig: Ligand):  # type: ignore[no-untyped-def]
     return conformers(lig.smiles, n=N_CONFORMERS, seed=0).mol
 
 
-def _write_pdb(iface: Interface, path: Path) -> None:
-    cell = iface.atoms.cell.cellpar()
-    lines = ["CRYST1{:9.3f}{:9.3f}{:9.3f}{:7.2f}{:7.2f}{:7.2f} P 1           1".format(*cell)]
+def write_pdb(atoms: Atoms, residues: np.ndarray, resnames: list[str], path: Path) -> None:
+    """A PDB file with residue names and numbers (ASE's writer has neither); a CRYST1
+    record only for a periodic structure."""
+    lines = []
+    if atoms.pbc.any():
+        cell = atoms.cell.cellpar()
+        lines.append(
+            "CRYST1{:9.3f}{:9.3f}{:9.3f}{:7.2f}{:7.2f}{:7.2f} P 1           1".format(*cell)
+        )
     counts: dict[str, int] = {}
-    for i, (atom, res, name) in enumerate(
-        zip(iface.atoms, iface.residues, iface.resnames, strict=True)
-    ):
+    for i, (atom, res, name) in enumerate(zip(atoms, residues, resnames, strict=True)):
         counts[f"{res}{atom.symbol}"] = counts.get(f"{res}{atom.symbol}", 0) + 1
         aname = f"{atom.symbol}{counts[f'{res}{atom.symbol}']}"[:4]
         x, y, z = atom.position

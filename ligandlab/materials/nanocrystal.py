@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from ase import Atoms
@@ -67,6 +67,10 @@ class Nanocrystal:
     site_facets: tuple[tuple[str, ...], ...]
     charge: int  # net formal charge of the bare crystal (+(3n+1) for APbX3)
     termination: str = "AX"
+    # residue number and PDB residue name of every atom: one per ion (a molecular A cation
+    # is one residue), as in a slab
+    residues: np.ndarray = field(default_factory=lambda: np.zeros(0, int), repr=False)
+    resnames: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def edge_nm(self) -> float:
@@ -199,6 +203,8 @@ def build_nanocrystal(
 
     symbols: list[str] = []
     positions: list[np.ndarray] = []
+    residues: list[int] = []
+    resnames: list[str] = []
     # a mixed A site draws from its own stream, so halide draws match an unmixed cube's
     a_rng = np.random.default_rng([seed, 1])
     a_ions = [mat.a_ion_for(u) for u in a_rng.random(len(corner))] if mat.mixed_a else None
@@ -213,6 +219,8 @@ def build_nanocrystal(
         else:
             symbols.append(a_ion.symbol)
             positions.append(p[None, :])
+        residues.extend([i] * (len(symbols) - a_first[i]))
+        resnames.extend([a_ion.symbol.upper()] * (len(symbols) - a_first[i]))
     b_ions = [mat.b_sites[int(s) % 2 if mat.double else 0] for s in cells.sum(axis=1)]
     b_sym = [b.symbol for b in b_ions]
     x_charge = mat.halides[0][0].charge
@@ -222,6 +230,9 @@ def build_nanocrystal(
     positions.append((cells + 0.5) * a)
     symbols.extend(mat.halide_for(u) for u in rng.random(len(x_frac)))
     positions.append(x_frac * a)
+    single = len(symbols) - len(residues)  # B and X: one atom, one residue each
+    residues.extend(range(len(corner), len(corner) + single))
+    resnames.extend(sym.upper() for sym in symbols[len(resnames) :])
     pos = np.concatenate(positions)
     centre = np.full(3, n * a / 2)
     atoms = Atoms(symbols=symbols, positions=pos - centre, pbc=False)
@@ -245,4 +256,6 @@ def build_nanocrystal(
         site_facets=facets,
         charge=int(charge),
         termination=termination,
+        residues=np.array(residues),
+        resnames=tuple(resnames),
     )

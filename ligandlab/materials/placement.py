@@ -412,8 +412,7 @@ def place_ligands(
 
     if not isinstance(slab, Slab):
         hint = (
-            "; a Nanocrystal gives site counts and ligand amounts (nc.ligand_amount), and "
-            "ligands are placed on a slab of its facet: ll.build_slab(material, ...)"
+            "; for a nanocrystal use ll.cap_nanocrystal(nc, ligand, coverage)"
             if isinstance(slab, Nanocrystal)
             else ""
         )
