@@ -22,9 +22,8 @@ from scipy.spatial import cKDTree
 
 from ligandlab.chem.assembly import as_ligands
 from ligandlab.chem.ligand import Ligand
-from ligandlab.chem.mixture import Mixture
-from ligandlab.errors import OutputError, PlacementError
-from ligandlab.materials.interface import Interface, write_pdb
+from ligandlab.errors import PlacementError
+from ligandlab.materials.interface import Interface, write_structure
 from ligandlab.materials.nanocrystal import Nanocrystal
 from ligandlab.materials.placement import INTER_LIGAND, _seated, place_ligands
 from ligandlab.materials.slab import build_slab
@@ -82,20 +81,7 @@ class CappedNanocrystal:
 
     def write(self, path: str | Path) -> Path:
         """Write .pdb (residue names: crystal ions, then L01, L02, ...) or .xyz/.extxyz."""
-        path = Path(path)
-        suffix = path.suffix.lower()
-        try:
-            if suffix == ".pdb":
-                write_pdb(self.atoms, self.residues, self.resnames, path)
-            elif suffix in (".xyz", ".extxyz"):
-                from ase.io import write
-
-                write(path, self.atoms, format="extxyz")
-            else:
-                raise OutputError(f"unsupported structure format {suffix!r}; use .pdb or .xyz")
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        return path
+        return write_structure(self.atoms, self.residues, self.resnames, path, cif=False)
 
 
 def cap_nanocrystal(
@@ -118,9 +104,7 @@ def cap_nanocrystal(
     if not isinstance(nc, Nanocrystal):
         raise PlacementError(f"cap_nanocrystal needs a Nanocrystal, got {type(nc).__name__}")
     mat = nc.material
-    ligs = as_ligands(ligands, PlacementError)
-    if fractions is None and len(ligs) > 1 and Mixture.find(ligands) is None:
-        fractions = [1.0 / len(ligs)] * len(ligs)
+    ligs = as_ligands(ligands, PlacementError)  # in place_ligands' order, for p.ligand
     m = nc.n - 1
     a = mat.a
     # an odd periodic facet cannot hold a checkerboard (nor a double perovskite's cell), so
@@ -143,9 +127,11 @@ def cap_nanocrystal(
         key = k if len(ligs) > 1 else 0
         if key not in shells:
             shells[key] = place_ligands(
-                slab, ligs, coverage=coverage, mode=mode, fractions=fractions, seed=seed + key
+                slab, ligands, coverage=coverage, mode=mode, fractions=fractions, seed=seed + key
             )
         iface = shells[key]
+        shell_xyz = iface.atoms.get_positions()
+        shell_sym = iface.atoms.get_chemical_symbols()
         rot = facet_frame(facet)
         sites = slab.sites[1]
         origin = sites.a_pos[:, :2].min(axis=0)
@@ -159,10 +145,10 @@ def cap_nanocrystal(
                 continue
             per_facet[facet] += 1
             where = corner + (i + 1) * a * rot[:, 0] + (j + 1) * a * rot[:, 1]
-            xyz = iface.atoms.get_positions()[p.atoms[0] : p.atoms[1]] - site
+            xyz = shell_xyz[p.atoms[0] : p.atoms[1]] - site
             xyz[:, :2] -= box * np.rint(xyz[:, :2] / box)  # unwrap around its own site
             lig_xyz.append(where + xyz @ rot.T)
-            lig_sym.append(list(iface.atoms.get_chemical_symbols()[p.atoms[0] : p.atoms[1]]))
+            lig_sym.append(shell_sym[p.atoms[0] : p.atoms[1]])
             lig_kind.append(p.ligand)
             modes[p.mode] = modes.get(p.mode, 0) + 1
             cat_in, an_in = _seated(ligs[p.ligand], p.mode)
@@ -170,9 +156,11 @@ def cap_nanocrystal(
             # for a molecular A cation)
             for seated, at in ((cat_in, where), (an_in, where + rot @ [a / 2, a / 2, 0.0])):
                 if seated:
-                    res = nc.residues[int(tree.query(at)[1])]
-                    ion = np.flatnonzero(nc.residues == res)
-                    drop.update(int(i) for i in ion)
+                    dist, nearest = tree.query(at)
+                    if dist > 1.0:  # the mapping put a site where the cube has no ion
+                        raise RuntimeError(f"no ion at {at} on facet {facet}: mapping error")
+                    ion = np.flatnonzero(nc.residues == nc.residues[int(nearest)])
+                    drop.update(ion.tolist())
                     name = nc.resnames[int(ion[0])]
                     removed[name] = removed.get(name, 0) + 1
     keep = np.setdiff1d(np.arange(len(crystal)), sorted(drop))

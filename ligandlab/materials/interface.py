@@ -250,26 +250,7 @@ class Interface:
 
     def write(self, path: str | Path) -> Path:
         """Write .pdb (residue names), .xyz/.extxyz or .cif."""
-        path = Path(path)
-        suffix = path.suffix.lower()
-        try:
-            if suffix == ".pdb":
-                write_pdb(self.atoms, self.residues, self.resnames, path)
-            elif suffix in (".xyz", ".extxyz"):
-                from ase.io import write
-
-                write(path, self.to_ase(), format="extxyz")
-            elif suffix == ".cif":
-                from ase.io import write
-
-                write(path, self.atoms, format="cif")
-            else:
-                raise OutputError(
-                    f"unsupported structure format {suffix!r}; use .pdb, .extxyz or .cif"
-                )
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        return path
+        return write_structure(self.to_ase(), self.residues, self.resnames, path, cif=True)
 
     def render(self, path: str | Path) -> Path:
         """Top and side views as one PNG."""
@@ -382,6 +363,28 @@ def _ensemble_mol(lig: Ligand):  # type: ignore[no-untyped-def]
     from ligandlab.materials.placement import N_CONFORMERS
 
     return conformers(lig.smiles, n=N_CONFORMERS, seed=0).mol
+
+
+def write_structure(
+    atoms: Atoms, residues: np.ndarray, resnames: list[str], path: str | Path, cif: bool
+) -> Path:
+    """Write .pdb (with residues), .xyz/.extxyz or, where ``cif``, .cif; ``OutputError``
+    for another format or an unwritable path."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    allowed = ".pdb, .extxyz or .cif" if cif else ".pdb or .extxyz"
+    try:
+        if suffix == ".pdb":
+            write_pdb(atoms, residues, resnames, path)
+        elif suffix in (".xyz", ".extxyz") or (cif and suffix == ".cif"):
+            from ase.io import write
+
+            write(path, atoms, format="cif" if suffix == ".cif" else "extxyz")
+        else:
+            raise OutputError(f"unsupported structure format {suffix!r}; use {allowed}")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return path
 
 
 def write_pdb(atoms: Atoms, residues: np.ndarray, resnames: list[str], path: Path) -> None:
