@@ -506,6 +506,12 @@ def test_capped_nanocrystal_odd_facets_and_errors(
     # n - 1 = 5 is odd: the pattern comes from a 6 x 6 slab, about half of 25 sites taken
     capped = ll.cap_nanocrystal(build_nanocrystal("CsPbBr3", edge_nm=3.5), "C5-PEA", 0.5)
     assert set(capped.per_facet.values()) == {13}
+    mixed = ll.cap_nanocrystal(
+        build_nanocrystal("CsPbBr3", edge_nm=3.0), ["C5-PEA", "OAm"], 0.5, fractions=[0.5, 0.5]
+    )
+    names = set(mixed.resnames)
+    assert {"L01", "L02"} <= names and mixed.removed_ions["CS"] == 48
+    assert mixed.removed_ions["BR"] == 24  # only the zwitterion's half displaces Br
     with pytest.raises(PlacementError, match="needs a Nanocrystal"):
         ll.cap_nanocrystal(build_slab("CsPbBr3", (4, 4), 3), "C5-PEA", 0.5)  # type: ignore[arg-type]
     # full coverage on a small FA cube: ligands beside an edge lean onto the edge's FA
