@@ -32,8 +32,11 @@ iface = ll.place_ligands(slab2, lig, coverage=1.0, mode="BM3")
 t4 = time.perf_counter()
 nc = ll.build_nanocrystal("CsPbBr3", edge_nm=12.0)
 t5 = time.perf_counter()
+capped = ll.cap_nanocrystal(ll.build_nanocrystal("CsPbBr3", edge_nm=8.0), lig, 0.5)
+t6 = time.perf_counter()
 print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, len(iface.placements),
-      iface.min_intermolecular_distance(), len(nc.atoms), nc.n_sites)
+      iface.min_intermolecular_distance(), len(nc.atoms), nc.n_sites,
+      t6 - t5, capped.n_ligands, len(capped.atoms))
 """
 
 
@@ -55,6 +58,8 @@ def main() -> None:
     print(f"slab + {n} ligands again in the same process: {again:.2f} s")
     print(f"closest atoms of two ligands: {dmin:.2f} A")
     print(f"12 nm CsPbBr3 cube ({natoms} atoms, {nsites} surface A-sites): {cube:.2f} s")
+    capped, n_capped, capped_atoms = float(out[9]), int(out[10]), int(out[11])
+    print(f"8 nm CsPbBr3 cube capped with {n_capped} C5-PEA ({capped_atoms} atoms): {capped:.2f} s")
     print(f"whole process: {wall:.2f} s")
 
 
