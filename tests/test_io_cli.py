@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdkit import Chem
+from rdkit import Chem, rdBase
 
 import ligandlab as ll
 from ligandlab.cli import main
@@ -172,6 +172,13 @@ def test_read_ligands_round_trips_written_files(tmp_path: Path) -> None:
     with pytest.raises(ll.errors.InvalidSmilesError, match="2 unreadable") as exc:
         ll.read_ligands(bad)
     assert "bad.smi: line 2" in str(exc.value) and "bad.smi: line 5" in str(exc.value)
+    # a broken SDF record: the message says which record and RDKit's reason
+    broken = tmp_path / "broken.sdf"
+    broken.write_text("garbage\n$$$$\n")
+    with pytest.raises(ll.LigandLabError, match="record 1") as exc:
+        ll.read_ligands(broken)
+    if hasattr(rdBase, "CaptureErrorLog"):
+        assert "Counts line too short" in str(exc.value)
     for path, msg in [(tmp_path / "x.mol2", "use one of"), (tmp_path / "no.smi", "no such")]:
         with pytest.raises(ll.LigandLabError, match=msg):
             ll.read_ligands(path)

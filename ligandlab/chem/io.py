@@ -3,10 +3,11 @@ file extension)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from rdkit import Chem
+from rdkit import Chem, rdBase
 
 from ligandlab.chem.assembly import parse_named_ligands
 from ligandlab.chem.conformers import conformers
@@ -80,9 +81,10 @@ def read_ligand_file(path: str | Path) -> tuple[list[Ligand], list[str]]:
     out: list[Ligand] = []
     problems: list[str] = []
     if suffix in (".sdf", ".mol"):
-        for i, mol in enumerate(Chem.SDMolSupplier(str(path), removeHs=False)):
+        for i, (mol, why) in enumerate(_sdf_records(path)):
             if mol is None:
-                problems.append(f"{path.name}: record {i + 1} could not be read by RDKit")
+                reason = f": {why}" if why else ""
+                problems.append(f"{path.name}: record {i + 1} could not be read by RDKit{reason}")
                 continue
             name = mol.GetProp("_Name").strip() if mol.HasProp("_Name") else ""
             try:
@@ -257,3 +259,21 @@ def mol2_block(mol: Chem.Mol, name: str) -> str:
         lines.append(f"{k:>6d}{bond.GetBeginAtomIdx() + 1:>6d}{bond.GetEndAtomIdx() + 1:>6d} {bt}")
     lines += ["@<TRIPOS>SUBSTRUCTURE", "     1 LIG         1 RESIDUE", ""]
     return "\n".join(lines) + "\n"
+
+
+def _sdf_records(path: Path) -> Iterator[tuple[Chem.Mol | None, str]]:
+    """(molecule or None, RDKit's first error message for it) per SDF record.
+
+    RDKit logs why a record failed to stderr; ``CaptureErrorLog`` (recent RDKit releases)
+    turns that into the reason we report, and an RDKit without it just blocks the log."""
+    capture = getattr(rdBase, "CaptureErrorLog", None)
+    records = iter(Chem.SDMolSupplier(str(path), removeHs=False))
+    while True:
+        with capture() if capture else rdBase.BlockLogs() as log:
+            try:
+                mol = next(records)
+            except StopIteration:
+                return
+        lines = getattr(log, "messages", "").splitlines()
+        why = re.sub(r"^\[[\d:]+\]\s*(ERROR:\s*)?", "", lines[0]).strip() if lines else ""
+        yield mol, why
