@@ -87,7 +87,13 @@ def test_bad_smiles(smiles: str, fragment: str) -> None:
         ("CC[NH3+].F[B-](F)(F)F", "CC[NH3+]"),
         ("CC[NH3+].[O-]Cl(=O)(=O)=O", "CC[NH3+]"),
         ("CC[NH3+].OS(=O)(=O)[O-]", "CC[NH3+]"),
-        ("CCCCCCCCN.Br", "CCCCCCCCN"),  # a hydrobromide as written: ionize() charges it
+        # a hydrohalide salt: HX leaves its proton on the base (PubChem writes PEABr so)
+        ("CCCCCCCCN.Br", "CCCCCCCC[NH3+]"),
+        ("C1=CC=C(C=C1)CCN.Br", "[NH3+]CCc1ccccc1"),
+        ("NCCCCN.Br.Br", "[NH3+]CCCC[NH3+]"),
+        ("NCCCCN.Br", "NCCCC[NH3+]"),  # one HX, one proton
+        ("CCCCc1cccnc1.Br", "CCCCc1ccc[nH+]c1"),  # pyridinium bromide
+        ("CCCCCCCCC(=O)O.Cl", "CCCCCCCCC(=O)O"),  # no base: HCl changes nothing
         ("[Na+].CC(=O)[O-]", "CC(=O)[O-]"),  # acetate is a ligand, not a spectator
         # lead oleate, the usual oleate source: the ligand once, without Pb2+
         (
@@ -183,5 +189,5 @@ def test_ionize_keeps_names_and_refuses_bad_input() -> None:
     for bad in ("C(C", "[*]CCN", "CCN.CCC(=O)O"):
         with pytest.raises(ll.errors.InvalidSmilesError):
             ll.ionize(bad)
-    # the amine hydrobromide as written: HBr is dropped and the amine charged
+    # the amine hydrobromide is already the ammonium; ionize leaves it so
     assert ll.ionize("CCCCCCCCN.Br").smiles == "CCCCCCCC[NH3+]"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from rdkit import Chem
 
-from ligandlab.chem.ligand import Ligand, parse_ligand_smiles
+from ligandlab.chem.ligand import BASE_GROUPS, Ligand, parse_ligand_smiles
 
 # (group name, SMARTS): the first atom is the one that changes; the others make up the
 # group, whose atoms may change only once (one proton per group).
@@ -32,12 +32,8 @@ _ACIDS: tuple[tuple[str, str], ...] = (
     ("phosphonic/phosphoric acid", "[OX2H1;+0][PX4;+0;!$(P[OX1-])](=O)"),
     ("sulfonic/sulfuric acid", "[OX2H1;+0][SX4;+0](=O)=O"),
 )
-_BASES: tuple[tuple[str, str], ...] = (
-    ("amidine/guanidine", "[NX2;+0;!$(N-[!#6;!#1])]=[CX3][NX3;+0;!$(N[a])]"),
-    ("amine", "[NX3;+0;!$(N~[!#6;!#1]);!$(N[#6;!X4])]"),
-)
 _PATTERNS = [(name, -1, Chem.MolFromSmarts(sma)) for name, sma in _ACIDS] + [
-    (name, +1, Chem.MolFromSmarts(sma)) for name, sma in _BASES
+    (name, +1, Chem.MolFromSmarts(sma)) for name, sma in BASE_GROUPS
 ]
 
 

@@ -200,9 +200,11 @@ def _is_metal(atom: Chem.Atom) -> bool:
 
 # Spectator ions and water that a ligand written as a salt or hydrate may carry, e.g.
 # sodium oleate, oleylammonium bromide, DDAB, "RNH2.HBr". They are dropped; the ligand is
-# the one fragment left. RDKit's default Salts.txt is not used because it also strips
-# acetate, trifluoroacetate, tosylate and other organic ions that are ligands in their own
-# right here; a second organic fragment is an error, never a guess.
+# the one fragment left. A neutral HX leaves its proton on the ligand's most basic group
+# (``_protonate_for_hx``): PubChem writes phenethylammonium bromide as NCCc1ccccc1.Br.
+# RDKit's default Salts.txt is not used because it also strips acetate, trifluoroacetate,
+# tosylate and other organic ions that are ligands in their own right here; a second
+# organic fragment is an error, never a guess.
 SPECTATOR_IONS: tuple[tuple[str, str], ...] = (
     ("alkali and alkaline-earth cations", f"[{','.join(_S_BLOCK)}]"),
     (
@@ -219,6 +221,44 @@ SPECTATOR_IONS: tuple[tuple[str, str], ...] = (
     ("perchlorate", "[#8]~[#17](~[#8])(~[#8])~[#8]"),
 )
 _SPECTATORS = SaltRemover(defnData="\n".join(sma for _, sma in SPECTATOR_IONS))
+_NEUTRAL_HX = Chem.MolFromSmarts("[F,Cl,Br,I;+0;H1;D0]")
+
+# Neutral bases that gain a proton as they bind, most basic first; ``ionize`` and the HX
+# salts above use them. The first atom is the one protonated.
+BASE_GROUPS: tuple[tuple[str, str], ...] = (
+    ("amidine/guanidine", "[NX2;+0;!$(N-[!#6;!#1])]=[CX3][NX3;+0;!$(N[a])]"),
+    ("amine", "[NX3;+0;!$(N~[!#6;!#1]);!$(N[#6;!X4])]"),
+)
+# an HX salt also protonates a pyridine-type ring N (pyridinium bromide), which ``ionize``
+# leaves neutral on the surface (pKaH about 5)
+_BASE_PATTERNS = [Chem.MolFromSmarts(sma) for _, sma in BASE_GROUPS] + [
+    Chem.MolFromSmarts("[nX2;+0]")
+]
+
+
+def _protonate_for_hx(mol: Chem.Mol, n_hx: int) -> Chem.Mol:
+    """``mol`` with up to ``n_hx`` neutral base groups protonated, as in its HX salt; left
+    as written when it already carries a positive charge or has no such group."""
+    if any(a.GetFormalCharge() > 0 for a in mol.GetAtoms()):
+        return mol
+    rw = Chem.RWMol(mol)
+    used: set[int] = set()
+    for patt in _BASE_PATTERNS:
+        for match in mol.GetSubstructMatches(patt):
+            if n_hx == 0:
+                break
+            if used.intersection(match):
+                continue
+            used.update(match)
+            atom = rw.GetAtomWithIdx(match[0])
+            h = atom.GetTotalNumHs()
+            atom.SetFormalCharge(1)
+            atom.SetNoImplicit(True)
+            atom.SetNumExplicitHs(h + 1)
+            n_hx -= 1
+    out = rw.GetMol()
+    Chem.SanitizeMol(out)
+    return out
 
 
 def parse_ligand_smiles(smiles: str) -> Chem.Mol:
@@ -226,6 +266,7 @@ def parse_ligand_smiles(smiles: str) -> Chem.Mol:
     dropped from salts, and one molecule without attachment points must remain."""
     mol = parse_smiles(smiles, what="ligand", fragments=True)
     if len(Chem.GetMolFrags(mol)) > 1:
+        n_hx = len(mol.GetSubstructMatches(_NEUTRAL_HX))
         with _quiet_rdkit():
             mol = _SPECTATORS.StripMol(mol, dontRemoveEverything=True)
         pieces = Chem.MolToSmiles(mol).split(".")
@@ -243,6 +284,8 @@ def parse_ligand_smiles(smiles: str) -> Chem.Mol:
                 f"ligand SMILES {smiles!r} holds only spectator ions (metal cations, "
                 "halides, water and other inorganic ions); give the ligand molecule"
             )
+        if n_hx:
+            mol = _protonate_for_hx(mol, n_hx)
     if any(a.GetAtomicNum() == 0 for a in mol.GetAtoms()):
         raise InvalidSmilesError(
             f"ligand SMILES {smiles!r} contains an attachment point '*'; "
