@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from rdkit import Chem
 
-from ligandlab.chem.ligand import BASE_GROUPS, Ligand, parse_ligand_smiles
+from ligandlab.chem.ligand import BASE_GROUPS, Ligand, parse_ligand_smiles, shift_protons
 
 # (group name, SMARTS): the first atom is the one that changes; the others make up the
 # group, whose atoms may change only once (one proton per group).
@@ -71,16 +71,9 @@ def ionize(ligand: Ligand | str, name: str | None = None) -> Ligand:
         keep_name = None if ligand.name == ligand.smiles else ligand.name
     else:
         smiles, keep_name = ligand, None
-    mol = Chem.RWMol(parse_ligand_smiles(smiles))
+    mol = parse_ligand_smiles(smiles)
     sites = _sites(mol)
     if not sites and isinstance(ligand, Ligand):
         return ligand if name is None else Ligand.from_smiles(ligand.smiles, name=name)
-    for idx, dq, _ in sites:
-        atom = mol.GetAtomWithIdx(idx)
-        h = atom.GetTotalNumHs()
-        atom.SetFormalCharge(atom.GetFormalCharge() + dq)
-        atom.SetNoImplicit(True)
-        atom.SetNumExplicitHs(h + dq)  # an acid O loses its H, a base N gains one
-    Chem.SanitizeMol(mol)
-    charged = Chem.MolToSmiles(mol)
+    charged = Chem.MolToSmiles(shift_protons(mol, [(idx, dq) for idx, dq, _ in sites]))
     return Ligand.from_smiles(charged, name=name or keep_name)

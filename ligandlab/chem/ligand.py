@@ -8,6 +8,7 @@ order every other module uses.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -241,21 +242,26 @@ def _protonate_for_hx(mol: Chem.Mol, n_hx: int) -> Chem.Mol:
     as written when it already carries a positive charge or has no such group."""
     if any(a.GetFormalCharge() > 0 for a in mol.GetAtoms()):
         return mol
-    rw = Chem.RWMol(mol)
+    sites: list[tuple[int, int]] = []
     used: set[int] = set()
     for patt in _BASE_PATTERNS:
         for match in mol.GetSubstructMatches(patt):
-            if n_hx == 0:
-                break
-            if used.intersection(match):
-                continue
-            used.update(match)
-            atom = rw.GetAtomWithIdx(match[0])
-            h = atom.GetTotalNumHs()
-            atom.SetFormalCharge(1)
-            atom.SetNoImplicit(True)
-            atom.SetNumExplicitHs(h + 1)
-            n_hx -= 1
+            if len(sites) < n_hx and not used.intersection(match):
+                used.update(match)
+                sites.append((match[0], +1))
+    return shift_protons(mol, sites)
+
+
+def shift_protons(mol: Chem.Mol, sites: Sequence[tuple[int, int]]) -> Chem.Mol:
+    """A copy of ``mol`` where each (atom, dq) gains dq protons and dq charge: +1 for a base
+    N that takes one, -1 for an acid O that loses its H."""
+    rw = Chem.RWMol(mol)
+    for idx, dq in sites:
+        atom = rw.GetAtomWithIdx(idx)
+        h = atom.GetTotalNumHs()
+        atom.SetFormalCharge(atom.GetFormalCharge() + dq)
+        atom.SetNoImplicit(True)
+        atom.SetNumExplicitHs(h + dq)
     out = rw.GetMol()
     Chem.SanitizeMol(out)
     return out

@@ -25,7 +25,7 @@ from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import PlacementError
 from ligandlab.materials.interface import Interface, write_structure
 from ligandlab.materials.nanocrystal import Nanocrystal
-from ligandlab.materials.placement import INTER_LIGAND, _seated, place_ligands
+from ligandlab.materials.placement import INTER_LIGAND, place_ligands, seated_groups
 from ligandlab.materials.slab import build_slab
 
 FACETS = ("+x", "-x", "+y", "-y", "+z", "-z")
@@ -151,7 +151,7 @@ def cap_nanocrystal(
             lig_sym.append(shell_sym[p.atoms[0] : p.atoms[1]])
             lig_kind.append(p.ligand)
             modes[p.mode] = modes.get(p.mode, 0) + 1
-            cat_in, an_in = _seated(ligs[p.ligand], p.mode)
+            cat_in, an_in = seated_groups(ligs[p.ligand], p.mode)
             # the ion nearest each site is the one the ligand replaces (a whole residue
             # for a molecular A cation)
             for seated, at in ((cat_in, where), (an_in, where + rot @ [a / 2, a / 2, 0.0])):

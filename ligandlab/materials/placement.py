@@ -153,7 +153,7 @@ def _anchor_targets(
 def _site_environment(slab: Slab, face: int, lig: Ligand, mode: str) -> SurfaceObstacles:
     """The slab around site 0 of ``face`` with this ligand's own A and/or X removed."""
     s = slab.sites[face]
-    cat_in, an_in = _seated(lig, mode)
+    cat_in, an_in = seated_groups(lig, mode)
     keep = np.ones(len(slab.atoms), bool)
     if cat_in and s.a_atom[0] >= 0:
         keep[slab.residues == slab.residues[s.a_atom[0]]] = False
@@ -379,7 +379,7 @@ def _counts(total: int, fractions: list[float]) -> list[int]:
     return base
 
 
-def _seated(lig: Ligand, mode: str) -> tuple[bool, bool]:
+def seated_groups(lig: Ligand, mode: str) -> tuple[bool, bool]:
     """(cation in the A pocket, anion on the X site) for a mode and this ligand's groups."""
     cat_in = bool(lig.cations) and mode in ("BM2", "BM3")
     an_in = bool(lig.anions) and mode in ("BM2'", "BM3")
@@ -472,7 +472,7 @@ def place_ligands(
             m = mode
             if keep_ax and mode in ("BM2", "BM2'", "BM3") and s.a_atom[site] >= 0:
                 m = "BM1"  # surplus over the vacancies: keep the slab's [ABr]
-            cat_in, an_in = _seated(ligs[k], m)
+            cat_in, an_in = seated_groups(ligs[k], m)
             if s.a_atom[site] >= 0 and cat_in:
                 removed.update(np.flatnonzero(slab.residues == slab.residues[s.a_atom[site]]))
             if s.x_atom[site] >= 0 and an_in:
