@@ -520,7 +520,8 @@ def rank_cmd(
     DDAB; `ligandlab library references`); a .smi file has one per line, optionally
     followed by a display name. Protonation states of SMILES are taken as written: neutral
     oleylamine has no binding group. --ionize gives the bound ions (oleylammonium,
-    oleate); see ll.ionize.
+    oleate); see ll.ionize. A hydrohalide salt with a neutral HX (CCN.Br, as PubChem
+    writes it) reads as its ammonium.
     """
     from ligandlab.chem import enumerate_ligands, ionizable_groups, reference_ligands
     from ligandlab.chem import ionize as ionize_ligand

@@ -131,7 +131,9 @@ class Ligand:
 
         Rules: RDKit must parse and sanitise it, it must be one fragment without radicals
         or attachment points, and its charged groups must carry explicit formal charges
-        (protonation states are taken as written, never guessed).
+        (protonation states are taken as written, never guessed). Spectator ions are
+        dropped; a neutral HX (``CCN.Br``) is the one exception to "as written": it leaves
+        its proton on the most basic group, as the salt it denotes.
         """
         canonical = Chem.MolToSmiles(parse_ligand_smiles(smiles))
         return _describe(canonical, name or canonical, parts, tail_smiles)
