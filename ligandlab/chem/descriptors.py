@@ -12,6 +12,7 @@ All lengths in Angstrom unless the name says ``_nm``.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -32,13 +33,17 @@ from ligandlab.chem.conformers import (
 )
 from ligandlab.chem.fragments import Tail, cap_tail
 from ligandlab.chem.ligand import Ligand, aromatic_system
+from ligandlab.chem.straighten import ROD_VERSION, straightened
 
 # Holds the conformer method, so cached descriptors and scores (ranking keys on this) are
 # recomputed when ensembles change. v2: an aromatic cation's ring system is head, so a
 # chain on another ring atom (1-octyl-3-methylimidazolium) is a tail (2026-11-22). v3:
-# computed from the cached (single-precision) ensemble on cold runs too (2026-11-22).
-DESCRIPTOR_VERSION = f"descriptors/v3+{METHOD_VERSION}"
+# computed from the cached (single-precision) ensemble on cold runs too (2026-11-22). v4:
+# the tail cross-section is the slimmest straightened rod, not the stretched conformer's
+# shadow (2026-11-22).
+DESCRIPTOR_VERSION = f"descriptors/v4+{METHOD_VERSION}+rod{ROD_VERSION}"
 HEAD_CONFORMERS = 40
+ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
 
 # Bondi van der Waals radii (A. Bondi, J. Phys. Chem. 68, 441 (1964)).
@@ -107,7 +112,7 @@ class TailDescriptors:
     carbons: int
     extended_length_nm: float  # anchor to far surface, stretched conformer
     coil_length_nm: float  # Boltzmann-mean anchor-to-far-surface over the ensemble
-    cross_section_nm2: float  # projected area normal to the long axis, stretched conformer
+    cross_section_nm2: float  # projected area normal to the long axis, slimmest upright rod
     volume_nm3: float  # van der Waals volume
     rotatable_bonds: int
     branch_points: int
@@ -295,7 +300,7 @@ def _compute_tail(tail_smiles: str, n_conf: int) -> TailDescriptors:
     pos = stretched.GetConformer().GetPositions()
     extended = float((np.linalg.norm(pos - pos[anchor], axis=1) + radii).max())
     extended = max(extended, float(reach.max()))
-    xsec = _cross_section(pos, radii)
+    xsec = _rod_cross_section(mol, ens.all_positions(), anchor, radii)
     volume = AllChem.ComputeMolVolume(stretched, confId=0, gridSpacing=0.2)
 
     heavy = Chem.RemoveHs(Chem.Mol(capped))
@@ -364,6 +369,21 @@ def _stretched(mol: Chem.Mol, anchor: int) -> Chem.Mol:
                 ff.MMFFAddTorsionConstraint(a, b, cc, d, False, 170.0, 190.0, 50.0)
         ff.Minimize(maxIts=500)
     return out
+
+
+def _rod_cross_section(mol: Chem.Mol, xyz: np.ndarray, anchor: int, radii: np.ndarray) -> float:
+    """Smallest shadow (A^2) of the tail made rod-like (``chem.straighten``) from each of the
+    first ``ROD_STARTS`` conformers: its footprint when packed upright in a monolayer.
+
+    Straightening lays the chains of a branched or diacyl tail side by side; the greedy
+    rotamer search is local, so several starts are tried and the slimmest rod kept.
+    """
+    heavy = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() > 1 and a.GetIdx() != anchor]
+    best = math.inf
+    for start in xyz[:ROD_STARTS]:
+        rod = straightened(mol, start, {anchor}, heavy)
+        best = min(best, _cross_section(rod[0] if rod is not None else start, radii))
+    return best
 
 
 def _cross_section(pos: np.ndarray, radii: np.ndarray) -> float:

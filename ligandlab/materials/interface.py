@@ -337,8 +337,8 @@ def _gap(xyz: np.ndarray, placed: list[np.ndarray], box_xy: np.ndarray) -> float
 
 
 def _crowding_hint(slab: Slab, ligands: list[Ligand], plan: list[tuple[int, int, int, str]]) -> str:
-    """Why a shell may not fit: tails whose stretched cross-section exceeds the area each
-    one has at the planned coverage (the steric_density measure)."""
+    """Why a shell may not fit: tails whose cross-section as an upright rod exceeds the area
+    each one has at the planned coverage (the steric_density measure)."""
     from ligandlab.chem.descriptors import describe
 
     faces = {p[2] for p in plan}
@@ -351,8 +351,8 @@ def _crowding_hint(slab: Slab, ligands: list[Ligand], plan: list[tuple[int, int,
         tail = describe(lig).tail
         if tail is not None and tail.cross_section_nm2 * coverage > area:
             notes.append(
-                f"{lig.name}'s tail takes {tail.cross_section_nm2:.2f} nm2 stretched, against "
-                f"{area / coverage:.2f} nm2 per ligand at coverage {coverage:.2f} (at most "
+                f"{lig.name}'s tail takes {tail.cross_section_nm2:.2f} nm2 as an upright rod, "
+                f"against {area / coverage:.2f} nm2 per ligand at coverage {coverage:.2f} (at most "
                 f"about {area / tail.cross_section_nm2:.2f} upright)"
             )
     return "; " + "; ".join(notes) if notes else ""

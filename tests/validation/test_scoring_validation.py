@@ -102,6 +102,16 @@ def test_pi_stacking_separates_aromatic_tails() -> None:
         assert desc.tail is None or desc.tail.aromatic_rings == 0
 
 
+@pytest.mark.parametrize("tail", sorted(SPEC["diacyl_cross_section"]["bilayer_area_nm2"]))
+def test_diacyl_tails_take_about_a_bilayer_lipid_area(tail: str) -> None:
+    """Two acyl chains packed side by side cover about a bilayer lipid's area, not the
+    splayed shadow of one conformer (about twice as large)."""
+    spec = SPEC["diacyl_cross_section"]
+    xsec = ll.tail_descriptors(ll.chem.fragments.resolve_tail(tail)).cross_section_nm2
+    lo, hi = spec["ratio"]
+    assert lo <= xsec / spec["bilayer_area_nm2"][tail] <= hi
+
+
 def test_full_library_ranking() -> None:
     r = SPEC["library_ranking"]
     ligs = ll.enumerate_ligands()
