@@ -193,3 +193,22 @@ def test_cold_and_warm_descriptors_agree(fresh_cache, monkeypatch) -> None:  # t
     monkeypatch.setattr(descriptors, "_TAIL_MEMO", {})
     off = ll.describe(tail).tail
     assert cold == warm == off
+
+
+def test_alkyl_run_counts_the_chain_that_can_crystallise() -> None:
+    """A diacyl counts one acyl chain (the glycerol and esters break the run), so two short
+    chains are not mistaken for one long crystallising one."""
+    dipalmitoyl = ll.chem.fragments.resolve_tail("DPG")
+    dioctanoyl = "[*]C[C@H](OC(=O)CCCCCCC)COC(=O)CCCCCCC"
+    runs = {
+        t: ll.tail_descriptors(t).alkyl_run
+        for t in ("[*]CCCCCCCCCCCCCCCC", dipalmitoyl, dioctanoyl, "[*]CCCCCCCCCCCCO")
+    }
+    assert list(runs.values()) == [16, 15, 7, 11]
+    crystallinity = [
+        ll.score(ll.build_ligand("PE", 2, t), material="CsPbBr3")
+        .scores["steric_density"]
+        .details["crystallinity"]
+        for t in (dipalmitoyl, dioctanoyl)
+    ]
+    assert crystallinity == [0.833, 0.0]

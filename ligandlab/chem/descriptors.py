@@ -40,8 +40,8 @@ from ligandlab.chem.straighten import ROD_VERSION, straightened
 # chain on another ring atom (1-octyl-3-methylimidazolium) is a tail (2026-11-22). v3:
 # computed from the cached (single-precision) ensemble on cold runs too (2026-11-22). v4:
 # the tail cross-section is the slimmest straightened rod, not the stretched conformer's
-# shadow (2026-11-22).
-DESCRIPTOR_VERSION = f"descriptors/v4+{METHOD_VERSION}+rod{ROD_VERSION}"
+# shadow (2026-11-22). v5: alkyl_run, the chain that can crystallise (2026-11-22).
+DESCRIPTOR_VERSION = f"descriptors/v5+{METHOD_VERSION}+rod{ROD_VERSION}"
 HEAD_CONFORMERS = 40
 ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
@@ -110,6 +110,7 @@ class TailDescriptors:
     tail_smiles: str
     heavy_atoms: int
     carbons: int
+    alkyl_run: int  # longest path through acyclic sp3 carbons bonded only to C and H
     extended_length_nm: float  # anchor to far surface, stretched conformer
     coil_length_nm: float  # Boltzmann-mean anchor-to-far-surface over the ensemble
     cross_section_nm2: float  # projected area normal to the long axis, slimmest upright rod
@@ -330,6 +331,7 @@ def _compute_tail(tail_smiles: str, n_conf: int) -> TailDescriptors:
         tail_smiles=tail_smiles,
         heavy_atoms=heavy.GetNumAtoms() - 1,
         carbons=sum(1 for a in heavy.GetAtoms() if a.GetSymbol() == "C") - 1,
+        alkyl_run=_alkyl_run(heavy, anchor),
         extended_length_nm=extended / 10.0,
         coil_length_nm=coil / 10.0,
         cross_section_nm2=xsec / 100.0,
@@ -343,6 +345,43 @@ def _compute_tail(tail_smiles: str, n_conf: int) -> TailDescriptors:
         ether_oxygens=ether,
         n_conformers=len(ens),
     )
+
+
+def _alkyl_run(heavy: Chem.Mol, anchor: int) -> int:
+    """Carbons in the longest path of acyclic sp3 carbons that bond only to C and H (the
+    cap ``anchor`` excluded): the chain that can crystallise. Palmitoyl gives 15, so a
+    diacyl tail counts one chain, not both with the glycerol between them."""
+    alkyl = {
+        a.GetIdx()
+        for a in heavy.GetAtoms()
+        if a.GetSymbol() == "C"
+        and a.GetIdx() != anchor
+        and not a.IsInRing()
+        and a.GetHybridization() == Chem.HybridizationType.SP3
+        and all(n.GetSymbol() == "C" for n in a.GetNeighbors())
+    }
+
+    def depths(start: int) -> dict[int, int]:
+        """Path length (atoms) from ``start`` to each alkyl atom of its tree."""
+        depth, stack = {start: 1}, [start]
+        while stack:
+            i = stack.pop()
+            for n in heavy.GetAtomWithIdx(i).GetNeighbors():
+                j = n.GetIdx()
+                if j in alkyl and j not in depth:
+                    depth[j] = depth[i] + 1
+                    stack.append(j)
+        return depth
+
+    best, seen = 0, set[int]()
+    for start in sorted(alkyl):
+        if start in seen:
+            continue
+        tree = depths(start)  # acyclic atoms form trees: two sweeps give the longest path
+        seen.update(tree)
+        end = max(tree, key=lambda i: (tree[i], i))
+        best = max(best, max(depths(end).values()))
+    return best
 
 
 def _stretched(mol: Chem.Mol, anchor: int) -> Chem.Mol:
@@ -373,7 +412,7 @@ def _stretched(mol: Chem.Mol, anchor: int) -> Chem.Mol:
 
 def _rod_cross_section(mol: Chem.Mol, xyz: np.ndarray, anchor: int, radii: np.ndarray) -> float:
     """Smallest shadow (A^2) of the tail made rod-like (``chem.straighten``) from each of the
-    first ``ROD_STARTS`` conformers: its footprint when packed upright in a monolayer.
+    ``ROD_STARTS`` lowest-energy conformers: its footprint when packed upright in a monolayer.
 
     Straightening lays the chains of a branched or diacyl tail side by side; the greedy
     rotamer search is local, so several starts are tried and the slimmest rod kept.

@@ -6,8 +6,10 @@ per site measured on the built slab (SCIENCE.md sections 3-4):
 - **Achievable coverage** theta = min(1, area per site / tail cross-section).
 - **Packing.** Linear saturated chains of 12 or more carbons crystallise on the surface and
   give poorer colloids than branched or bent tails (paper; hexadecyl vs C8C12 and oleyl).
-  Their crystallinity c rises from 0 at C10 to 1 at C16 (linear ramp, an estimate), and
-  the packing factor is 1 - c/2.
+  A tail with no branch, double bond, ring or ether counts its longest run of CH2/CH3
+  carbons (``alkyl_run``: 16 for hexadecyl, 15 for each palmitoyl of a diacyl, 7 for
+  octanoyl). Crystallinity c rises from 0 at a run of 10 to 1 at 16 (linear ramp, an
+  estimate), and the packing factor is 1 - c/2.
 - **Brush.** The dry shell thickness is h = V_tail x theta / area per site, the tail volume
   spread over the area it covers. The predicted inter-crystal spacing is 2h, from two
   interdigitating shells. A shell under about 1 nm stabilises weakly: the brush factor is
@@ -28,7 +30,7 @@ import ligandlab as ll
 
 class StericDensity:
     name = "steric_density"
-    version = "1"
+    version = "2"  # 2: crystallinity from the longest alkyl run, not all carbons
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
 
@@ -55,7 +57,7 @@ class StericDensity:
             and tail.aromatic_rings == 0
             and tail.ether_oxygens == 0
         )
-        crystallinity = min(1.0, max(0.0, (tail.carbons - 10) / 6)) if linear else 0.0
+        crystallinity = min(1.0, max(0.0, (tail.alkyl_run - 10) / 6)) if linear else 0.0
         packing = 1.0 - 0.5 * crystallinity
         thickness = tail.volume_nm3 * theta / area
         spacing = 2.0 * thickness
