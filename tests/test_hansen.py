@@ -68,6 +68,10 @@ def test_aromatic_tail_is_split_per_atom() -> None:
         ("c1cc[nH]c1", "heteroaromatic"),
         ("c1ccoc1", "heteroaromatic"),
         ("[NH3+]CCOP(=O)([O-])OCCCC", "ionic"),
+        ("CCCCCCCCP(=O)(CCCCCCCC)CCCCCCCC", r"\(phosphine oxide\)"),  # TOPO
+        ("CCCCCCCCP(CCCCCCCC)CCCCCCCC", r"\(phosphine\)"),  # TOP
+        ("CCCCCCCCP(=O)(O)O", r"\(phosphonate\)"),
+        ("CCCCOP(=O)(O)OCCCC", r"\(phosphate\)"),
     ],
 )
 def test_uncovered_groups_are_named(smiles: str, group: str) -> None:

@@ -502,6 +502,13 @@ def test_neutral_reagents_get_a_hint_and_rank_as_ions_with_ionize(tmp_path, caps
     assert "ionize" in fit.details["reason"]
     octanol = ll.score("CCCCCCCCO", material="CsPbBr3").scores["fit_geometry"]
     assert "ionize" not in octanol.details["reason"]  # nothing to charge, no hint
+    assert "L-type" not in octanol.details["reason"]
+    for donor, smiles in (
+        ("phosphine oxide", "CCCCCCCCP(=O)(CCCCCCCC)CCCCCCCC"),  # TOPO
+        ("thiol", "CCCCCCCCCCCCS"),  # dodecanethiol
+    ):
+        reason = ll.score(smiles, material="CsPbBr3").scores["fit_geometry"].details["reason"]
+        assert f"{donor}: a neutral (L-type) donor to Pb, not modelled" in reason
     smi = tmp_path / "reagents.smi"
     smi.write_text(f"{oam} oleylamine\n{oa}\toleic acid\n")
     argv = ["rank", "--solvent", "toluene", "--file", str(smi), "--json"]

@@ -123,7 +123,14 @@ def _uncovered_message(mol: Chem.Mol, idx: int, smiles: str) -> str:
     elif atom.GetSymbol() == "C" and any(b.GetBondTypeAsDouble() == 3 for b in atom.GetBonds()):
         hints.append("alkyne")
     elif atom.GetSymbol() == "P" or any(n.GetSymbol() == "P" for n in atom.GetNeighbors()):
-        hints.append("phosphate/phosphonate")
+        p = (
+            atom
+            if atom.GetSymbol() == "P"
+            else next(n for n in atom.GetNeighbors() if n.GetSymbol() == "P")
+        )
+        oxygens = sum(1 for n in p.GetNeighbors() if n.GetSymbol() == "O")
+        kinds = ("phosphine", "phosphine oxide", "phosphinate", "phosphonate")
+        hints.append(kinds[oxygens] if oxygens < len(kinds) else "phosphate")
     elif atom.GetSymbol() == "S" and atom.GetDegree() > 2:
         hints.append("sulfoxide/sulfone")
     hint = f" ({'; '.join(hints)})" if hints else ""

@@ -29,16 +29,25 @@ import math
 from typing import Any
 
 import numpy as np
+from rdkit import Chem
 
 import ligandlab as ll
 
 RT_KCAL = 0.593  # kcal/mol at 298 K
+# Neutral (L-type) donors that bind surface Pb by a lone pair, which this scorer does not
+# model: named in the reason so that a TOPO or dodecanethiol score of 0 is not misread.
+NEUTRAL_DONORS = (
+    ("phosphine oxide", "[PX4](=O)([#6])([#6])[#6]"),
+    ("phosphine", "[PX3]([#6])([#6])[#6]"),
+    ("thiol", "[SX2H1][#6]"),
+    ("pyridine-type N", "[nX2;+0]"),
+)
 N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
 
 
 class FitGeometry:
     name = "fit_geometry"
-    version = "4.1"
+    version = "4.2"  # 4.2: the reason names neutral (L-type) donors
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
 
@@ -76,11 +85,20 @@ class FitGeometry:
         }
         if not lig.anchors:
             groups = ll.ionizable_groups(lig)
-            details["reason"] = "no charged binding group" + (
-                f"; neutral as written ({', '.join(groups)}): ll.ionize() or --ionize "
-                "gives the surface-bound ion"
-                if groups
-                else ""
+            donors = _neutral_donors(lig.mol)
+            details["reason"] = (
+                "no charged binding group"
+                + (
+                    f"; neutral as written ({', '.join(groups)}): ll.ionize() or --ionize "
+                    "gives the surface-bound ion"
+                    if groups
+                    else ""
+                )
+                + (
+                    f"; {', '.join(donors)}: a neutral (L-type) donor to Pb, not modelled"
+                    if donors
+                    else ""
+                )
             )
             return ll.ScoreResult(0.0, 0.0, "kcal/mol", details)
         head = desc.head
@@ -121,6 +139,12 @@ class FitGeometry:
             value = 0.5 + 0.5 * bite
             details.update(chelate_bite_fraction=round(bite, 4))
         return ll.ScoreResult(value, 0.0, "kcal/mol", details)
+
+
+def _neutral_donors(mol: Chem.Mol) -> list[str]:
+    return [
+        name for name, smarts in NEUTRAL_DONORS if mol.HasSubstructMatch(Chem.MolFromSmarts(smarts))
+    ]
 
 
 def _bite_fraction(lig: ll.Ligand, p: dict[str, Any]) -> float:
