@@ -134,6 +134,7 @@ def test_findings_page_reports_the_measured_figures() -> None:
     tails = ("oleyl", "C8C12", "C16")
     steric = {t: _fit("PE", 2, t, "CsPbBr3").scores["steric_density"] for t in tails}
     ps900 = _fit("PE", 2, "PS900", "CsPbBr3").scores["steric_density"].raw
+    dog, c16 = (_fit("PC", 2, t, "FAPbBr3") for t in ("DOG", "C16"))
     claims = [
         f"C2 {geo[2]:.3f}, C3 {geo[3]:.3f}, C4 {geo[4]:.3f}",
         f"({geo[2]:.3f} vs {pc.scores['fit_geometry'].value:.3f} on CsPbBr3)",
@@ -142,6 +143,9 @@ def test_findings_page_reports_the_measured_figures() -> None:
         f"C16 {steric['C16'].value:.3f}",
         f"| {steric['C8C12'].raw:.2f} nm |",
         f"PS900-PEA: {ps900:.2f} nm",
+        f"`steric_density` DOG {dog.scores['steric_density'].value:.3f} vs C16 "
+        f"{c16.scores['steric_density'].value:.3f}; total DOG-PC {dog.total:.3f} vs C16-PC "
+        f"{c16.total:.3f}",
     ]
     for claim in claims:
         assert claim in page, claim
