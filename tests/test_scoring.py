@@ -95,12 +95,18 @@ def test_rank_scores_a_repeated_ligand_once_under_its_first_name() -> None:
 
 
 def test_a_mixed_a_site_scores_between_its_end_members() -> None:
-    """Cs0.5FA0.5PbI3 is cut at its Vegard lattice, so its site geometry lies between."""
+    """Cs0.5FA0.5PbI3 is cut at its Vegard lattice, so its site geometry lies between.
+
+    steric_density is checked with a slim tail: it covers every site, so its shell spreads
+    over the area per site. A bulky tail (C8C12) packs at its own cross-section, and its
+    shell thickness V / cross-section is the same on every lattice."""
     mats = ["CsPbI3", "Cs0.5FA0.5PbI3", "FAPbI3"]
-    df = ll.rank(["C8C12-PPA"], material=mats, solvent="toluene").set_index("material")
-    for scorer in ("fit_geometry", "steric_density"):
+    for scorer, ligand in (("fit_geometry", "C8C12-PPA"), ("steric_density", "C12-PPA")):
+        df = ll.rank([ligand], material=mats, solvent="toluene").set_index("material")
         cs, mixed, fa = (df.loc[m, scorer] for m in mats)
         assert min(cs, fa) < mixed < max(cs, fa), scorer
+    bulky = ll.rank(["C8C12-PPA"], material=mats, solvent="toluene")["steric_density"]
+    assert bulky.max() - bulky.min() < 1e-9
 
 
 # One ligand of every class the issue names, with the binding mode fit_geometry must report.
@@ -595,3 +601,19 @@ def test_pareto_front_and_aggregate_many_match_their_definitions() -> None:
             assert limiting[i] == min(pool, key=lambda u: (u[1], u[0]))[0]
     total, lim = aggregate({}, {"a": 1.0})  # a candidate every scorer failed
     assert math.isnan(total) and lim is None
+
+
+def test_pi_stacking_counts_the_nearest_pi_system_only() -> None:
+    """Fused and biaryl rings form one pi system; polystyrene's pendant phenyls, set apart by
+    sp3 carbons, are separate, so PS stacks like a benzyl ring, not like eight rings."""
+    from ligandlab_plugins.pi_stacking import _stacking_rings
+
+    counts = {
+        t: _stacking_rings(ll.chem.fragments.resolve_tail(t).smiles)
+        for t in ("benzyl", "biphenylmethyl", "naphthylmethyl", "PS900", "C8")
+    }
+    assert counts == {"benzyl": 1, "biphenylmethyl": 2, "naphthylmethyl": 2, "PS900": 1, "C8": 0}
+    card = ll.score(ll.build_ligand("PE", 2, "PS900"), material="CsPbBr3", scorers=["pi_stacking"])
+    details = card.scores["pi_stacking"].details
+    assert (details["aromatic_rings"], details["stacking_rings"]) == (8, 1)
+    assert card.scores["pi_stacking"].value <= 0.75

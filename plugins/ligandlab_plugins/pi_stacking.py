@@ -8,7 +8,10 @@ tail's attachment point and the ring: 1.26 A per bond along an all-trans chain, 
 sin 35 deg of tilt (an estimate). The reach fraction is min(1, 2 x reach / gap).
 
 value = 0 without an aromatic ring. With rings,
-value = 0.5 + 0.5 x reach fraction x (1 - 0.5^rings), so more rings stack more strongly.
+value = 0.5 + 0.5 x reach fraction x (1 - 0.5^rings), so a larger pi system stacks more
+strongly. rings counts the pi system nearest the anchor: that ring and the rings fused or
+biaryl-bonded to it (biphenyl, naphthalene: 2). Rings set apart by sp3 carbons, like the
+pendant phenyls of polystyrene, are separate pi systems and add nothing.
 raw = the gap to close (A).
 
 Limits: no electrostatics (for example fluorinated rings) and no ring substituent sterics.
@@ -28,7 +31,7 @@ REACH_PER_BOND_A = 0.72
 
 class PiStacking:
     name = "pi_stacking"
-    version = "1"
+    version = "2"  # 2: rings of the nearest pi system, not every ring of the tail
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
     bonus = True  # a missing ring costs nothing in the aggregate; a stacking ring adds
@@ -50,10 +53,12 @@ class PiStacking:
         gap = max(0.0, geo.a_a_spacing - STACK_CENTROID_A)
         reach = REACH_PER_BOND_A * linker
         frac = 1.0 if gap == 0 else min(1.0, 2 * reach / gap)
-        strength = 1.0 - 0.5**tail.aromatic_rings
+        rings = _stacking_rings(tail.tail_smiles)
+        strength = 1.0 - 0.5**rings
         value = 0.5 + 0.5 * frac * strength
         details = {
             "aromatic_rings": tail.aromatic_rings,
+            "stacking_rings": rings,
             "neighbour_spacing_A": round(geo.a_a_spacing, 3),
             "linker_bonds": linker,
             "lateral_reach_A": round(reach, 3),
@@ -61,6 +66,26 @@ class PiStacking:
             "geometry": "edge-to-face or parallel-displaced" if frac >= 1 else "partial",
         }
         return ll.ScoreResult(value, gap, "A", details)
+
+
+def _stacking_rings(tail_smiles: str) -> int:
+    """Rings of the pi system nearest the attachment point [*]: the nearest aromatic atom's
+    ring plus every ring reached through aromatic atoms only (fused rings share atoms, a
+    biaryl bond joins two aromatic atoms)."""
+    mol = Chem.MolFromSmiles(tail_smiles)
+    star = next(a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0)
+    dist = Chem.GetDistanceMatrix(mol)[star]
+    arom = [a.GetIdx() for a in mol.GetAtoms() if a.GetIsAromatic()]
+    if not arom:
+        return 0
+    first = min(arom, key=lambda i: (dist[i], i))
+    system, stack = {first}, [first]
+    while stack:
+        for n in mol.GetAtomWithIdx(stack.pop()).GetNeighbors():
+            if n.GetIsAromatic() and n.GetIdx() not in system:
+                system.add(n.GetIdx())
+                stack.append(n.GetIdx())
+    return sum(1 for ring in mol.GetRingInfo().AtomRings() if set(ring) <= system)
 
 
 def _linker_bonds(tail_smiles: str) -> int:

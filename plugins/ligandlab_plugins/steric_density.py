@@ -15,7 +15,10 @@ per site measured on the built slab (SCIENCE.md sections 3-4):
   interdigitating shells. A shell under about 1 nm stabilises weakly: the brush factor is
   1 - exp(-h / 0.5 nm), an estimate.
 
-value = theta x packing x brush factor. raw = the predicted spacing (nm).
+value = packing x brush factor. raw = the predicted spacing (nm). theta enters through h
+only: a bulky tail that binds fewer sites still covers the surface, and its thinner shell
+is its cost. (Up to version 2 the value was theta x packing x brush, which charged bulky
+tails twice and put dioleoyl tails below hexadecyl, against the paper.)
 
 Limits: dry shells. Swollen polymer brushes in solvent are thicker than this estimate.
 """
@@ -30,7 +33,8 @@ import ligandlab as ll
 
 class StericDensity:
     name = "steric_density"
-    version = "2"  # 2: crystallinity from the longest alkyl run, not all carbons
+    # 2: crystallinity from the longest alkyl run, not all carbons; 3: theta only through h
+    version = "3"
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
 
@@ -70,4 +74,4 @@ class StericDensity:
             "shell_thickness_nm": round(thickness, 3),
             "spacing_nm": round(spacing, 3),
         }
-        return ll.ScoreResult(theta * packing * brush, spacing, "nm", details)
+        return ll.ScoreResult(packing * brush, spacing, "nm", details)

@@ -102,6 +102,15 @@ def test_pi_stacking_separates_aromatic_tails() -> None:
         assert desc.tail is None or desc.tail.aromatic_rings == 0
 
 
+def test_dioleoyl_beats_hexadecyl() -> None:
+    """A non-crystallising diacyl tail stabilises better than hexadecyl, in steric_density
+    and, with the same PC head, in total."""
+    e = SPEC["entropic_diacyl"]
+    better, worse = (_fit(e["head"], 2, t, e["material"]) for t in (e["better"], e["worse"]))
+    assert better.scores["steric_density"].value > worse.scores["steric_density"].value
+    assert better.total > worse.total
+
+
 @pytest.mark.parametrize("tail", sorted(SPEC["diacyl_cross_section"]["bilayer_area_nm2"]))
 def test_diacyl_tails_take_about_a_bilayer_lipid_area(tail: str) -> None:
     """Two acyl chains packed side by side cover about a bilayer lipid's area, not the
