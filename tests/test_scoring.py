@@ -606,10 +606,10 @@ def test_pareto_front_and_aggregate_many_match_their_definitions() -> None:
 def test_pi_stacking_counts_the_nearest_pi_system_only() -> None:
     """Fused and biaryl rings form one pi system; polystyrene's pendant phenyls, set apart by
     sp3 carbons, are separate, so PS stacks like a benzyl ring, not like eight rings."""
-    from ligandlab_plugins.pi_stacking import _stacking_rings
+    from ligandlab_plugins.pi_stacking import _nearest_pi_system
 
     counts = {
-        t: _stacking_rings(ll.chem.fragments.resolve_tail(t).smiles)
+        t: _nearest_pi_system(ll.chem.fragments.resolve_tail(t).smiles)[1]
         for t in ("benzyl", "biphenylmethyl", "naphthylmethyl", "PS900", "C8")
     }
     assert counts == {"benzyl": 1, "biphenylmethyl": 2, "naphthylmethyl": 2, "PS900": 1, "C8": 0}

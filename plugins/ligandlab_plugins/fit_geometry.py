@@ -37,10 +37,10 @@ RT_KCAL = 0.593  # kcal/mol at 298 K
 # Neutral (L-type) donors that bind surface Pb by a lone pair, which this scorer does not
 # model: named in the reason so that a TOPO or dodecanethiol score of 0 is not misread.
 NEUTRAL_DONORS = (
-    ("phosphine oxide", "[PX4](=O)([#6])([#6])[#6]"),
-    ("phosphine", "[PX3]([#6])([#6])[#6]"),
-    ("thiol", "[SX2H1][#6]"),
-    ("pyridine-type N", "[nX2;+0]"),
+    ("phosphine oxide", Chem.MolFromSmarts("[PX4](=O)([#6])([#6])[#6]")),
+    ("phosphine", Chem.MolFromSmarts("[PX3]([#6])([#6])[#6]")),
+    ("thiol", Chem.MolFromSmarts("[SX2H1][#6]")),
+    ("pyridine-type N", Chem.MolFromSmarts("[nX2;+0]")),
 )
 N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
 
@@ -142,9 +142,7 @@ class FitGeometry:
 
 
 def _neutral_donors(mol: Chem.Mol) -> list[str]:
-    return [
-        name for name, smarts in NEUTRAL_DONORS if mol.HasSubstructMatch(Chem.MolFromSmarts(smarts))
-    ]
+    return [name for name, pattern in NEUTRAL_DONORS if mol.HasSubstructMatch(pattern)]
 
 
 def _bite_fraction(lig: ll.Ligand, p: dict[str, Any]) -> float:

@@ -49,11 +49,10 @@ class PiStacking:
 
     def _score(self, cand: ll.Candidate, context: ll.Context, tail: Any) -> ll.ScoreResult:
         geo = context.site_geometry(*cand.surface)
-        linker = _linker_bonds(tail.tail_smiles)
+        linker, rings = _nearest_pi_system(tail.tail_smiles)
         gap = max(0.0, geo.a_a_spacing - STACK_CENTROID_A)
         reach = REACH_PER_BOND_A * linker
         frac = 1.0 if gap == 0 else min(1.0, 2 * reach / gap)
-        rings = _stacking_rings(tail.tail_smiles)
         strength = 1.0 - 0.5**rings
         value = 0.5 + 0.5 * frac * strength
         details = {
@@ -68,16 +67,16 @@ class PiStacking:
         return ll.ScoreResult(value, gap, "A", details)
 
 
-def _stacking_rings(tail_smiles: str) -> int:
-    """Rings of the pi system nearest the attachment point [*]: the nearest aromatic atom's
-    ring plus every ring reached through aromatic atoms only (fused rings share atoms, a
-    biaryl bond joins two aromatic atoms)."""
+def _nearest_pi_system(tail_smiles: str) -> tuple[int, int]:
+    """(bonds from the attachment point [*] to the nearest aromatic atom, rings of that
+    atom's pi system): its ring plus every ring reached through aromatic atoms only (fused
+    rings share atoms, a biaryl bond joins two aromatic atoms). (0, 0) without a ring."""
     mol = Chem.MolFromSmiles(tail_smiles)
     star = next(a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0)
     dist = Chem.GetDistanceMatrix(mol)[star]
     arom = [a.GetIdx() for a in mol.GetAtoms() if a.GetIsAromatic()]
     if not arom:
-        return 0
+        return 0, 0
     first = min(arom, key=lambda i: (dist[i], i))
     system, stack = {first}, [first]
     while stack:
@@ -85,13 +84,5 @@ def _stacking_rings(tail_smiles: str) -> int:
             if n.GetIsAromatic() and n.GetIdx() not in system:
                 system.add(n.GetIdx())
                 stack.append(n.GetIdx())
-    return sum(1 for ring in mol.GetRingInfo().AtomRings() if set(ring) <= system)
-
-
-def _linker_bonds(tail_smiles: str) -> int:
-    """Bonds from the attachment point [*] to the nearest aromatic atom."""
-    mol = Chem.MolFromSmiles(tail_smiles)
-    star = next(a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0)
-    dist = Chem.GetDistanceMatrix(mol)[star]
-    arom = [a.GetIdx() for a in mol.GetAtoms() if a.GetIsAromatic()]
-    return int(min(dist[i] for i in arom)) if arom else 0
+    rings = sum(1 for ring in mol.GetRingInfo().AtomRings() if set(ring) <= system)
+    return int(dist[first]), rings
