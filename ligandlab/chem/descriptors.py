@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from rdkit import Chem
 from rdkit.Chem import AllChem, rdMolDescriptors, rdMolTransforms
+from scipy.sparse.csgraph import shortest_path
 from scipy.spatial import ConvexHull
 
 from ligandlab import cache
@@ -351,7 +352,7 @@ def _alkyl_run(heavy: Chem.Mol, anchor: int) -> int:
     """Carbons in the longest path of acyclic sp3 carbons that bond only to C and H (the
     cap ``anchor`` excluded): the chain that can crystallise. Palmitoyl gives 15, so a
     diacyl tail counts one chain, not both with the glycerol between them."""
-    alkyl = {
+    alkyl = [
         a.GetIdx()
         for a in heavy.GetAtoms()
         if a.GetSymbol() == "C"
@@ -359,29 +360,12 @@ def _alkyl_run(heavy: Chem.Mol, anchor: int) -> int:
         and not a.IsInRing()
         and a.GetHybridization() == Chem.HybridizationType.SP3
         and all(n.GetSymbol() == "C" for n in a.GetNeighbors())
-    }
-
-    def depths(start: int) -> dict[int, int]:
-        """Path length (atoms) from ``start`` to each alkyl atom of its tree."""
-        depth, stack = {start: 1}, [start]
-        while stack:
-            i = stack.pop()
-            for n in heavy.GetAtomWithIdx(i).GetNeighbors():
-                j = n.GetIdx()
-                if j in alkyl and j not in depth:
-                    depth[j] = depth[i] + 1
-                    stack.append(j)
-        return depth
-
-    best, seen = 0, set[int]()
-    for start in sorted(alkyl):
-        if start in seen:
-            continue
-        tree = depths(start)  # acyclic atoms form trees: two sweeps give the longest path
-        seen.update(tree)
-        end = max(tree, key=lambda i: (tree[i], i))
-        best = max(best, max(depths(end).values()))
-    return best
+    ]
+    if not alkyl:
+        return 0
+    # acyclic atoms form trees, so the longest shortest path is the longest chain
+    hops = shortest_path(Chem.GetAdjacencyMatrix(heavy)[np.ix_(alkyl, alkyl)], unweighted=True)
+    return int(hops[np.isfinite(hops)].max()) + 1
 
 
 def _stretched(mol: Chem.Mol, anchor: int) -> Chem.Mol:
