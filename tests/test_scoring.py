@@ -17,7 +17,15 @@ import pytest
 import ligandlab as ll
 from ligandlab.cli import main
 from ligandlab.errors import ScorerError, UnknownScorerError, WeightError
-from ligandlab.scoring import Candidate, Context, aggregate, manager, pareto_front, score_candidates
+from ligandlab.scoring import (
+    Candidate,
+    Context,
+    aggregate,
+    manager,
+    pareto_front,
+    pareto_within,
+    score_candidates,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN = {"fit_geometry", "pi_stacking", "solvent_match", "steric_density"}
@@ -78,6 +86,32 @@ def test_aggregate_is_a_weighted_geometric_mean() -> None:
 def test_pareto_front() -> None:
     v = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.4, 0.4], [0.5, 0.5]])
     assert pareto_front(v).tolist() == [True, True, True, False, True]
+
+
+def test_pareto_front_is_per_surface_and_solvent() -> None:
+    # row 1 would dominate row 0, but it is on another material: each is on its own front
+    df = pd.DataFrame(
+        {
+            "material": ["CsPbBr3", "CsPbI3", "CsPbBr3"],
+            "solvent": ["ethanol", "ethanol", "ethanol"],
+            "a": [0.2, 0.9, 0.1],
+            "b": [0.2, 0.9, 0.1],
+        }
+    )
+    assert pareto_within(df, ["a", "b"]).tolist() == [True, True, False]
+    assert pareto_front(df[["a", "b"]].to_numpy()).tolist() == [False, True, False]
+
+
+def test_a_ranking_of_many_surfaces_flags_each_surfaces_own_front() -> None:
+    ligs = ["C8C12-PEA", "C8C12-PC", "oleyl-PPA", "C16-PEA", "CCCCCCCC[NH3+]", "OA"]
+    both = ll.rank(ligs, material=["CsPbBr3", "CsPbI3"], solvent=["toluene", "ethanol"])
+    for (mat, sol), group in both.groupby(["material", "solvent"]):
+        alone = ll.rank(ligs, material=mat, solvent=sol)
+        assert dict(zip(group["smiles"], group["pareto"], strict=True)) == dict(
+            zip(alone["smiles"], alone["pareto"], strict=True)
+        )
+    # every surface and solvent has a front of its own, ethanol's included
+    assert both.groupby(["material", "solvent"])["pareto"].any().all()
 
 
 def test_rank_sorted_with_a_column_per_scorer() -> None:

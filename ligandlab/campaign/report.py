@@ -119,7 +119,13 @@ def _pareto(
     fig, ax = plt.subplots(figsize=(5.2, 4.2))
     ax.scatter(df[x], df[y], s=8, c="#bbbbbb", label="candidates")
     front = df[df["pareto"]]
-    ax.scatter(front[x], front[y], s=18, c="#d62728", label="Pareto front (all scorers)")
+    ax.scatter(
+        front[x],
+        front[y],
+        s=18,
+        c="#d62728",
+        label="Pareto front (all scorers, per surface and solvent)",
+    )
     for _, r in df.head(5).iterrows():
         ax.annotate(
             str(r["name"]), (r[x], r[y]), fontsize=6, xytext=(3, 3), textcoords="offset points"
@@ -128,8 +134,9 @@ def _pareto(
     ax.set_ylabel(y)
     ax.legend(fontsize=7)
     caption = (
-        f"The two scorers that vary most ({x}, {y}); red: candidates no other candidate beats "
-        "in every scorer. The five best totals are labelled."
+        f"The two scorers that vary most ({x}, {y}); red: candidates that no other candidate "
+        "on the same surface in the same solvent beats in every scorer. The five best totals "
+        "are labelled."
     )
     return _save(fig, path), caption
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ligandlab.campaign.store import CANDIDATE_COLUMNS, Store
 from ligandlab.errors import LigandLabError, OutputError
-from ligandlab.scoring.ranking import aggregate_many, check_weights, pareto_front
+from ligandlab.scoring.ranking import aggregate_many, check_weights, pareto_within
 
 INFO = [c for c in CANDIDATE_COLUMNS if c != "position"]
 # ligandlab.simulate.analysis.MODES, not imported here: that would load OpenMM on import
@@ -89,10 +89,7 @@ class CampaignResult:
         )
         df["total"] = totals
         df["limiting"] = limiting
-        if len(df):
-            df["pareto"] = pareto_front(df[names].to_numpy(float))
-        else:
-            df["pareto"] = pd.Series(dtype=bool)
+        df["pareto"] = pareto_within(df, names)
         df["_bad"] = df["failed"] != ""
         df = df.sort_values(["_bad", "total", "position"], ascending=[True, False, True])
         cols = [*INFO, "total", *names, "limiting", "pareto", "failed"]

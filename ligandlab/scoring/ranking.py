@@ -315,10 +315,32 @@ def table(cards: Sequence[ScoreCard], names: Sequence[str]) -> pd.DataFrame:
     df = pd.DataFrame(cols)
     for n in names:
         df[n] = df[n].astype(float)
-    df["pareto"] = pareto_front(df[list(names)].to_numpy(float))
+    df["pareto"] = pareto_within(df, names)
     df["_bad"] = df["failed"] != ""
     df = df.sort_values(["_bad", "total"], ascending=[True, False], kind="stable")
     return df.drop(columns="_bad").reset_index(drop=True)
+
+
+SURFACE_AND_SOLVENT = ("material", "facet", "termination", "solvent")
+
+
+def pareto_within(df: pd.DataFrame, names: Sequence[str]) -> np.ndarray:
+    """``pareto_front`` of ``df[names]`` taken separately for each surface and solvent.
+
+    A chemist picks ligands for the crystal in hand and the solvent at hand, so a candidate
+    on CsPbBr3 in ethanol is compared with the others on CsPbBr3 in ethanol, not with one
+    on CsPbI3 in toluene. A table of many materials and solvents thus flags what ranking
+    each surface and solvent alone would flag."""
+    out = np.zeros(len(df), bool)
+    if not len(df):
+        return out
+    values = df[list(names)].to_numpy(float)
+    by = [c for c in SURFACE_AND_SOLVENT if c in df.columns]
+    if not by:
+        return pareto_front(values)
+    for rows in df.groupby(by, dropna=False, sort=False).indices.values():
+        out[rows] = pareto_front(values[rows])
+    return out
 
 
 def pareto_front(values: np.ndarray, block: int = 512) -> np.ndarray:
