@@ -72,6 +72,39 @@ def test_smiles_ligand_shares_parts_with_built_one() -> None:
 @pytest.mark.parametrize(
     ("smiles", "head", "tail"),
     [
+        # 2-dodecylmalonate and N-dodecylglutamate: both carboxylates share one skeleton
+        (
+            "CCCCCCCCCCCCC(C(=O)[O-])C(=O)[O-]",
+            "[13CH3]C(C(=O)[O-])C(=O)[O-]",
+            "*CCCCCCCCCCCC",
+        ),
+        (
+            "CCCCCCCCCCCCNC(CCC(=O)[O-])C(=O)[O-]",
+            "[13CH3]C(CCC(=O)[O-])C(=O)[O-]",
+            "*NCCCCCCCCCCCC",
+        ),
+        # a dicarboxylate spanning the whole chain (bolaamphiphile) has no tail
+        ("[O-]C(=O)CCCCCCCCCCC(=O)[O-]", "O=C([O-])CCCCCCCCCCC(=O)[O-]", None),
+    ],
+)
+def test_several_anchors_on_one_skeleton_keep_the_tail(
+    smiles: str, head: str, tail: str | None
+) -> None:
+    """The skeleton joining several anchors is head; a branch off it is the tail (until
+    descriptors v6 the tail touched both anchors' paths and the ligand had none)."""
+    assert ll.chem.split_head_tail(ll.Ligand.from_smiles(smiles)) == (head, tail)
+
+
+def test_bis_pe_from_smiles_keeps_its_tail() -> None:
+    built = ll.build_ligand("bisPE", 2, "C8C12")
+    head, tail = ll.chem.split_head_tail(ll.Ligand.from_smiles(built.smiles))
+    assert head is not None and head.count("[NH3+]") == 2
+    assert tail == "*COCC(CCCCCCCC)CCCCCCCCCC"  # the C8C12 ether on the glycerol
+
+
+@pytest.mark.parametrize(
+    ("smiles", "head", "tail"),
+    [
         # the chain sits on the ring's neutral N or a ring C, not on the charged N
         ("CCCCCCCCn1cc[n+](C)c1", "C[n+]1ccn([13CH3])c1", "*CCCCCCCC"),
         ("CCCCc1cc[nH+]cc1", "[13CH3]c1cc[nH+]cc1", "*CCCC"),

@@ -41,8 +41,10 @@ from ligandlab.chem.straighten import ROD_VERSION, straightened
 # chain on another ring atom (1-octyl-3-methylimidazolium) is a tail (2026-11-22). v3:
 # computed from the cached (single-precision) ensemble on cold runs too (2026-11-22). v4:
 # the tail cross-section is the slimmest straightened rod, not the stretched conformer's
-# shadow (2026-11-22). v5: alkyl_run, the chain that can crystallise (2026-11-22).
-DESCRIPTOR_VERSION = f"descriptors/v5+{METHOD_VERSION}+rod{ROD_VERSION}"
+# shadow (2026-11-22). v5: alkyl_run, the chain that can crystallise (2026-11-22). v6: the
+# skeleton joining several anchors is head, so an alkylmalonate or a bis-PE read from
+# SMILES keeps its tail (2026-11-22).
+DESCRIPTOR_VERSION = f"descriptors/v6+{METHOD_VERSION}+rod{ROD_VERSION}"
 HEAD_CONFORMERS = 40
 ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
@@ -431,13 +433,33 @@ def _cross_section(pos: np.ndarray, radii: np.ndarray) -> float:
 # ---------------------------------------------------------------- whole ligands
 
 
+def _anchor_skeleton(mol: Chem.Mol, centers: list[int]) -> set[int]:
+    """Atoms on the shortest paths that join ``centers`` along their minimum spanning tree
+    (topological distances; Prim's algorithm, as a handful of anchors needs nothing more)."""
+    if len(centers) < 2:
+        return set()
+    dist = Chem.GetDistanceMatrix(mol)
+    joined, left = [centers[0]], list(centers[1:])
+    atoms: set[int] = set()
+    while left:
+        i, j = min(((i, j) for i in joined for j in left), key=lambda p: dist[p[0], p[1]])
+        if dist[i, j] > mol.GetNumAtoms():  # separate fragments: nothing joins them
+            break
+        atoms.update(Chem.GetShortestPath(mol, i, j))
+        joined.append(j)
+        left.remove(j)
+    return atoms
+
+
 def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     """(methyl-capped head model SMILES, tail SMILES with ``[*]``) of any ligand.
 
     Head atoms: the charged groups (with the whole ring system of an aromatic cation), the
-    atoms on the shortest path between each cation and its nearest anion, heteroatoms on
-    the anion centres (ester O) and methyls/H on the cationic N. The tail is the largest
-    remaining branch. A ligand without charged groups has neither part.
+    atoms on the shortest path between each cation and its nearest anion, the skeleton
+    joining all anchors (shortest paths along a minimum spanning tree of the anchors, so
+    both carboxylates of a 2-alkylmalonate and the glycerol of a bis-PE are head),
+    heteroatoms on the anion centres (ester O) and methyls/H on the cationic N. The tail is
+    the largest remaining branch. A ligand without charged groups has neither part.
     """
     if not lig.anchors:
         return None, None
@@ -456,6 +478,7 @@ def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
         if lig.anions:
             an = min(lig.anions, key=lambda x: len(Chem.GetShortestPath(mol, cat.center, x.center)))
             head.update(Chem.GetShortestPath(mol, cat.center, an.center))
+    head.update(_anchor_skeleton(mol, [a.center for a in lig.anchors]))
     rest = [i for i in range(mol.GetNumAtoms()) if i not in head]
     if not rest:
         return lig.smiles, None
