@@ -95,6 +95,22 @@ def test_several_anchors_on_one_skeleton_keep_the_tail(
     assert ll.chem.split_head_tail(ll.Ligand.from_smiles(smiles)) == (head, tail)
 
 
+@pytest.mark.parametrize(
+    ("smiles", "head", "tail"),
+    [
+        ("NC(=[NH2+])NCCCCCCCC", "[13CH3]NC(N)=[NH2+]", "*CCCCCCCC"),  # octylguanidinium
+        ("CCCCCCCCNC=[NH2+]", "[13CH3]NC=[NH2+]", "*CCCCCCCC"),  # N-octylformamidinium
+        ("CCCCCCCCC(N)=[NH2+]", "[13CH3]C(N)=[NH2+]", "*CCCCCCCC"),  # nonanamidinium
+    ],
+)
+def test_amidinium_core_is_head(smiles: str, head: str, tail: str) -> None:
+    """The N+=C bond is not a single bond to cut: until descriptors v7 the chain on the
+    amidinium's other N counted as fused to the head, and the ligand had no tail."""
+    lig = ll.Ligand.from_smiles(smiles)
+    assert ll.chem.split_head_tail(lig) == (head, tail)
+    assert ll.describe(lig).tail is not None
+
+
 def test_bis_pe_from_smiles_keeps_its_tail() -> None:
     built = ll.build_ligand("bisPE", 2, "C8C12")
     head, tail = ll.chem.split_head_tail(ll.Ligand.from_smiles(built.smiles))

@@ -43,8 +43,9 @@ from ligandlab.chem.straighten import ROD_VERSION, straightened
 # the tail cross-section is the slimmest straightened rod, not the stretched conformer's
 # shadow (2026-11-22). v5: alkyl_run, the chain that can crystallise (2026-11-22). v6: the
 # skeleton joining several anchors is head, so an alkylmalonate or a bis-PE read from
-# SMILES keeps its tail (2026-11-22).
-DESCRIPTOR_VERSION = f"descriptors/v6+{METHOD_VERSION}+rod{ROD_VERSION}"
+# SMILES keeps its tail (2026-11-22). v7: an amidinium's N-C-N core is head, so an
+# N-alkylformamidinium or alkylguanidinium has a tail (2026-11-22).
+DESCRIPTOR_VERSION = f"descriptors/v7+{METHOD_VERSION}+rod{ROD_VERSION}"
 HEAD_CONFORMERS = 40
 ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
@@ -433,6 +434,17 @@ def _cross_section(pos: np.ndarray, radii: np.ndarray) -> float:
 # ---------------------------------------------------------------- whole ligands
 
 
+def _amidinium_core(mol: Chem.Mol, n_idx: int) -> set[int]:
+    """The carbon of an amidinium or guanidinium N+=C and the N atoms on it: the charge is
+    shared over N-C-N, so those atoms are head and a chain on any of them is the tail."""
+    atom = mol.GetAtomWithIdx(n_idx)
+    for bond in atom.GetBonds():
+        c = bond.GetOtherAtom(atom)
+        if bond.GetBondType() == Chem.BondType.DOUBLE and c.GetSymbol() == "C":
+            return {c.GetIdx(), *(n.GetIdx() for n in c.GetNeighbors() if n.GetSymbol() == "N")}
+    return set()
+
+
 def _anchor_skeleton(mol: Chem.Mol, centers: list[int]) -> set[int]:
     """Atoms on the shortest paths that join ``centers`` along their minimum spanning tree
     (topological distances; Prim's algorithm, as a handful of anchors needs nothing more)."""
@@ -454,7 +466,8 @@ def _anchor_skeleton(mol: Chem.Mol, centers: list[int]) -> set[int]:
 def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     """(methyl-capped head model SMILES, tail SMILES with ``[*]``) of any ligand.
 
-    Head atoms: the charged groups (with the whole ring system of an aromatic cation), the
+    Head atoms: the charged groups (with the whole ring system of an aromatic cation and the
+    N-C-N core of an amidinium or guanidinium), the
     atoms on the shortest path between each cation and its nearest anion, the skeleton
     joining all anchors (shortest paths along a minimum spanning tree of the anchors, so
     both carboxylates of a 2-alkylmalonate and the glycerol of a bis-PE are head),
@@ -475,6 +488,7 @@ def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
                 head.add(nb.GetIdx())
     for cat in lig.cations:
         head.update(aromatic_system(mol, cat.center))
+        head.update(_amidinium_core(mol, cat.center))
         if lig.anions:
             an = min(lig.anions, key=lambda x: len(Chem.GetShortestPath(mol, cat.center, x.center)))
             head.update(Chem.GetShortestPath(mol, cat.center, an.center))
