@@ -273,7 +273,8 @@ def rank(
 ) -> pd.DataFrame:
     """Rank ligands (Ligand objects, library or reference names, or SMILES) on one or more
     materials and solvents. Returns a DataFrame sorted best first: name, smiles, material,
-    solvent, total, one column per scorer, ``limiting``, ``pareto`` and ``failed``.
+    solvent, total, one column per scorer, ``limiting``, ``pareto`` (the front of each
+    material and solvent) and ``failed``.
 
     A ligand given twice (the same canonical SMILES under two names) and a repeated
     material or solvent are ranked once, under the first name."""
