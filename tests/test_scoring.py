@@ -114,6 +114,18 @@ def test_a_ranking_of_many_surfaces_flags_each_surfaces_own_front() -> None:
     assert both.groupby(["material", "solvent"])["pareto"].any().all()
 
 
+def test_score_card_explains_itself() -> None:
+    card = ll.score("CCCCCCCCCCCCS", material="CsPbBr3", solvent="toluene")  # a thiol
+    frame = card.to_frame()
+    assert frame.loc["fit_geometry", "value"] == 0.0
+    assert "neutral (L-type) donor" in frame.loc["fit_geometry", "details"]["reason"]
+    assert math.isnan(frame.loc["solvent_match", "value"])  # no Hansen group for SH
+    assert "HansenGroupError" in frame.loc["solvent_match", "failed"]
+    text = repr(card)
+    assert text.startswith("ScoreCard(CCCCCCCCCCCCS on CsPbBr3 (100) AX in toluene: total")
+    assert "solvent_match failed" in text and len(text) < 300
+
+
 def test_rank_sorted_with_a_column_per_scorer() -> None:
     df = ll.rank(["C8C12-PEA", "C8C12-PC", "CCCCCCCC[NH3+]"], material="FAPbBr3", solvent="toluene")
     assert list(df["total"]) == sorted(df["total"], reverse=True)

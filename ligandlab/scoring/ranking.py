@@ -44,6 +44,45 @@ class ScoreCard:
     total: float = math.nan
     limiting: str | None = None
 
+    def __repr__(self) -> str:
+        c = self.candidate
+        where = f"{c.material} ({c.facet}) {c.termination}" + (
+            f" in {c.solvent}" if c.solvent else ""
+        )
+        parts = [f"{k} {v.value:.3f}" for k, v in self.scores.items()]
+        parts += [f"{k} failed" for k in self.failures]
+        return (
+            f"ScoreCard({c.ligand.name} on {where}: total {self.total:.3f}, limited by "
+            f"{self.limiting}; {', '.join(parts)})"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scorer: value, raw, unit, details, and the message of a scorer that
+        failed (value NaN); the Python twin of ``ligandlab score``."""
+        rows = [
+            {
+                "scorer": name,
+                "value": res.value,
+                "raw": res.raw,
+                "unit": res.unit,
+                "details": res.details,
+                "failed": "",
+            }
+            for name, res in self.scores.items()
+        ]
+        rows += [
+            {
+                "scorer": n,
+                "value": math.nan,
+                "raw": math.nan,
+                "unit": "",
+                "details": {},
+                "failed": m,
+            }
+            for n, m in self.failures.items()
+        ]
+        return pd.DataFrame(rows).set_index("scorer")
+
     def summary(self) -> dict[str, object]:
         out: dict[str, object] = {
             "name": self.candidate.ligand.name,
