@@ -16,7 +16,7 @@ import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rdkit import Chem
@@ -84,8 +84,9 @@ class HeadDescriptors:
     label: str
     cation_group: str | None
     anion_group: str | None
-    d_no: tuple[float, ...]  # per conformer: cationic N to nearest anionic O (Angstrom)
-    d_np: tuple[float, ...]  # per conformer: cationic N to anion centre P/S/C (Angstrom)
+    # per conformer (left out of the repr, see ``span`` and ``summary``), Angstrom:
+    d_no: tuple[float, ...] = field(repr=False)  # cationic N to nearest anionic O
+    d_np: tuple[float, ...] = field(repr=False)  # cationic N to anion centre P/S/C
     cation_radius: float | None  # Angstrom, N to outermost atom of the cationic group + vdW
     n_conformers: int
 

@@ -47,6 +47,13 @@ class HansenParameters:
     repeat_units: int = 0
     smiles: str = ""
 
+    def __repr__(self) -> str:
+        groups = ", ".join(f"{k} {v}" for k, v in self.groups.items())
+        return (
+            f"HansenParameters(dD={self.d_d:.2f}, dP={self.d_p:.2f}, dH={self.d_h:.2f} MPa^1/2, "
+            f"V={self.volume:.1f} cm3/mol; {groups})"
+        )
+
     @property
     def total(self) -> float:
         """Hildebrand parameter sqrt(dD^2 + dP^2 + dH^2)."""
