@@ -45,10 +45,14 @@ from ligandlab.chem.straighten import ROD_VERSION, straightened
 # skeleton joining several anchors is head, so an alkylmalonate or a bis-PE read from
 # SMILES keeps its tail (2026-11-22). v7: an amidinium's N-C-N core is head, so an
 # N-alkylformamidinium or alkylguanidinium has a tail (2026-11-22).
-DESCRIPTOR_VERSION = f"descriptors/v7+{METHOD_VERSION}+rod{ROD_VERSION}"
 HEAD_CONFORMERS = 40
 ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
+# The sampling settings are part of the version, so changing one recomputes cached scores.
+DESCRIPTOR_VERSION = (
+    f"descriptors/v7+{METHOD_VERSION}+rod{ROD_VERSION}"
+    f"+heads{HEAD_CONFORMERS}+rods{ROD_STARTS}+iters{TAIL_MAX_ITERS}"
+)
 
 # Bondi van der Waals radii (A. Bondi, J. Phys. Chem. 68, 441 (1964)).
 VDW_RADIUS = {
