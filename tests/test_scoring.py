@@ -124,6 +124,9 @@ def test_score_card_explains_itself() -> None:
     text = repr(card)
     assert text.startswith("ScoreCard(CCCCCCCCCCCCS on CsPbBr3 (100) AX in toluene: total")
     assert "solvent_match failed" in text and len(text) < 300
+    # a solvent scorer without a solvent is skipped: an empty card still gives a table
+    empty = ll.score("C8C12-PEA", material="CsPbBr3", scorers=["solvent_match"])
+    assert empty.to_frame().empty and list(empty.to_frame().columns)[:3] == ["value", "raw", "unit"]
 
 
 def test_rank_sorted_with_a_column_per_scorer() -> None:

@@ -472,12 +472,12 @@ def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     """(methyl-capped head model SMILES, tail SMILES with ``[*]``) of any ligand.
 
     Head atoms: the charged groups (with the whole ring system of an aromatic cation and the
-    N-C-N core of an amidinium or guanidinium), the
-    atoms on the shortest path between each cation and its nearest anion, the skeleton
-    joining all anchors (shortest paths along a minimum spanning tree of the anchors, so
-    both carboxylates of a 2-alkylmalonate and the glycerol of a bis-PE are head),
-    heteroatoms on the anion centres (ester O) and methyls/H on the cationic N. The tail is
-    the largest remaining branch. A ligand without charged groups has neither part.
+    N-C-N core of an amidinium or guanidinium), the atoms on the shortest path between each
+    cation and its nearest anion, the skeleton joining all anchors (shortest paths along a
+    minimum spanning tree of the anchors, so both carboxylates of a 2-alkylmalonate and the
+    glycerol of a bis-PE are head), heteroatoms on the anion centres (ester O) and
+    methyls/H on the cationic N. The tail is the largest remaining branch. A ligand without
+    charged groups has neither part.
     """
     if not lig.anchors:
         return None, None

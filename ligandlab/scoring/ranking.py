@@ -81,7 +81,8 @@ class ScoreCard:
             }
             for n, m in self.failures.items()
         ]
-        return pd.DataFrame(rows).set_index("scorer")
+        columns = ["scorer", "value", "raw", "unit", "details", "failed"]
+        return pd.DataFrame(rows, columns=columns).set_index("scorer")
 
     def summary(self) -> dict[str, object]:
         out: dict[str, object] = {
