@@ -170,7 +170,24 @@ EVERY_CLASS = [
     ("CCCCCCCCP(=O)([O-])CCCCCCCC", "phosphinate", "BM2'"),
     ("CCCCCCCCCCCCS(=O)(=O)[O-]", "sulfonate", "BM2'"),
     ("CCCCCCCCCCCCc1ccnc(C(=O)[O-])c1", "chelating_anion", "BM2'"),
+    # several anchors on one skeleton, and a delocalised cation (descriptors v6-v8)
+    ("CCCCCCCCCCCC[NH2+]CCC[NH3+]", "ammonium", "BM2"),
+    ("CCCCCCCCCCCCC(C(=O)[O-])C(=O)[O-]", "carboxylate", "BM2'"),
+    ("NC(=[NH2+])NCCCCCCCCCCCC", "cationic", "BM2"),
 ]
+
+
+def test_a_diammonium_seats_its_primary_ammonium() -> None:
+    """Of several cationic groups the best-seated takes the pocket (fit_geometry 4.3): an
+    N-dodecylpropane-1,3-diammonium fits like dodecylammonium, not like its secondary N."""
+    fit = {
+        s: ll.score(s, material="CsPbBr3").scores["fit_geometry"]
+        for s in ("CCCCCCCCCCCC[NH2+]CCC[NH3+]", "CCCCCCCCCCCC[NH3+]", "CCCCCCCCCCCC[NH2+]C")
+    }
+    di, primary, secondary = fit.values()
+    assert di.value == pytest.approx(primary.value, abs=0.01)
+    assert di.value > 5 * secondary.value
+    assert di.details["cation_radius_A"] < 2.5 < secondary.details["cation_radius_A"]
 
 
 @pytest.mark.parametrize(("smiles", "cls", "mode"), EVERY_CLASS)

@@ -44,13 +44,14 @@ from ligandlab.chem.straighten import ROD_VERSION, straightened
 # shadow (2026-11-22). v5: alkyl_run, the chain that can crystallise (2026-11-22). v6: the
 # skeleton joining several anchors is head, so an alkylmalonate or a bis-PE read from
 # SMILES keeps its tail (2026-11-22). v7: an amidinium's N-C-N core is head, so an
-# N-alkylformamidinium or alkylguanidinium has a tail (2026-11-22).
+# N-alkylformamidinium or alkylguanidinium has a tail (2026-11-22). v8: the radius and N
+# degree of every cationic group, not only the first (2026-11-22).
 HEAD_CONFORMERS = 40
 ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
 # The sampling settings are part of the version, so changing one recomputes cached scores.
 DESCRIPTOR_VERSION = (
-    f"descriptors/v7+{METHOD_VERSION}+rod{ROD_VERSION}"
+    f"descriptors/v8+{METHOD_VERSION}+rod{ROD_VERSION}"
     f"+heads{HEAD_CONFORMERS}+rods{ROD_STARTS}+iters{TAIL_MAX_ITERS}"
 )
 
@@ -93,6 +94,9 @@ class HeadDescriptors:
     d_np: tuple[float, ...] = field(repr=False)  # cationic N to anion centre P/S/C
     cation_radius: float | None  # Angstrom, N to outermost atom of the cationic group + vdW
     n_conformers: int
+    # every cationic group of the head model, in its atom order (a diammonium, a bis-PE):
+    cation_radii: tuple[float, ...] = ()  # as cation_radius, Angstrom
+    cation_heavy_degrees: tuple[int, ...] = ()  # heavy neighbours of each cationic N
 
     def span(self, which: str = "no", q: float = 95.0) -> float | None:
         """Percentile ``q`` of the N...O (``'no'``) or N...P (``'np'``) distance distribution."""
@@ -215,6 +219,11 @@ def _compute_head(lig: Ligand, ens: ConformerEnsemble, label: str) -> HeadDescri
             d_c = np.linalg.norm(xyz[:, c_idx] - n_pos[:, None, :], axis=-1).min(axis=1)
             d_no.extend(d_o.tolist())
             d_np.extend(d_c.tolist())
+    radii = tuple(_cation_radius(ens, c.center) for c in cations)
+    degrees = tuple(
+        sum(n.GetAtomicNum() > 1 for n in lig.mol.GetAtomWithIdx(c.center).GetNeighbors())
+        for c in cations
+    )
     radius = _cation_radius(ens, cations[0].center) if cations else None
     return HeadDescriptors(
         model_smiles=lig.smiles,
@@ -225,6 +234,8 @@ def _compute_head(lig: Ligand, ens: ConformerEnsemble, label: str) -> HeadDescri
         d_np=tuple(round(x, 4) for x in d_np),
         cation_radius=radius,
         n_conformers=len(ens),
+        cation_radii=radii,
+        cation_heavy_degrees=degrees,
     )
 
 

@@ -6,7 +6,8 @@ built slab (SCIENCE.md section 4):
 
 - **Cation in the A-site pocket.** The cationic group's radius (N to its outermost atom plus
   the vdW radius; at least 3.17 A when N carries a second heavy substituent) against the
-  pocket radius (nearest X minus the halide radius). A group
+  pocket radius (nearest X minus the halide radius); of several cationic groups, the
+  smallest. A group
   larger than the pocket rides higher: protrusion h = max(0, r_cat - r_pocket).
 - **Anion on the X site.** In BM3 the anionic O takes the X position, so the N...O span must
   match the A-to-X distance, target d* = sqrt(d_AX^2 + h^2). The fraction of the ensemble
@@ -47,7 +48,8 @@ N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
 
 class FitGeometry:
     name = "fit_geometry"
-    version = "4.2"  # 4.2: the reason names neutral (L-type) donors
+    # 4.2: the reason names neutral (L-type) donors; 4.3: the best-seated of several cations
+    version = "4.3"
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
 
@@ -103,12 +105,14 @@ class FitGeometry:
             return ll.ScoreResult(0.0, 0.0, "kcal/mol", details)
         head = desc.head
         pocket_fit, h = 1.0, 0.0
-        if lig.cations and head is not None and head.cation_radius is not None:
-            r_cat = head.cation_radius
-            if lig.mol.GetAtomWithIdx(lig.cations[0].center).GetDegree() >= 2:
-                # a second heavy substituent on N (besides the chain to the anion) reaches
-                # at least C-N 1.47 + Bondi C 1.70 A from N, whatever the head model shows
-                r_cat = max(r_cat, N_SUBSTITUENT_REACH_A)
+        if lig.cations and head is not None and head.cation_radii:
+            # a second heavy substituent on N (besides the chain to the anion) reaches at
+            # least C-N 1.47 + Bondi C 1.70 A from N, whatever the head model shows; of
+            # several cationic groups (a diammonium) the one that seats best takes the pocket
+            r_cat = min(
+                max(r, N_SUBSTITUENT_REACH_A) if degree >= 2 else r
+                for r, degree in zip(head.cation_radii, head.cation_heavy_degrees, strict=True)
+            )
             h = max(0.0, r_cat - geo.pocket_radius)
             pocket_fit = math.exp(-((h / p["protrusion_scale_a"]) ** 2))
             details.update(
