@@ -132,6 +132,26 @@ def test_truncate_tail_keeps_k_carbons() -> None:
     assert truncate_tail(butylpy, 5).smiles == butylpy.smiles
 
 
+@pytest.mark.parametrize(
+    ("smiles", "short"),
+    [
+        # the skeleton joining two anchors is head (chem.head): five tail carbons after it,
+        # as split_head_tail sees the tail (glutamate kept 3, bis-PE a methoxy, before)
+        ("CCCCCCCCCCCCNC(CCC(=O)[O-])C(=O)[O-]", "CCCCCNC(CCC(=O)[O-])C(=O)[O-]"),
+        ("CCCCCCCCCCCCC(C(=O)[O-])C(=O)[O-]", "CCCCCC(C(=O)[O-])C(=O)[O-]"),
+        ("NC(=[NH2+])NCCCCCCCCCCCC", "CCCCCNC(N)=[NH2+]"),
+        ("CCCCCCCCCCCC[NH2+]CCC[NH3+]", "CCCCC[NH2+]CCC[NH3+]"),
+    ],
+)
+def test_truncation_starts_after_the_joined_head(smiles: str, short: str) -> None:
+    assert truncate_tail(ll.Ligand.from_smiles(smiles), 5).smiles == short
+
+
+def test_bis_pe_truncation_keeps_a_chain() -> None:
+    short = truncate_tail(ll.parse_ligand("C16-bisPE/2"), 5)
+    assert short.smiles == "CCCOCC(COP(=O)([O-])OCC[NH3+])OP(=O)([O-])OCC[NH3+]"
+
+
 def test_truncation_never_cuts_a_double_bond() -> None:
     """Diacyl lipids (lecithin's species, DOG-PEA) used to be cut between an ester's C and
     its carbonyl O, leaving a radical carbon, so md_binding failed on all of them."""

@@ -33,7 +33,8 @@ from ligandlab.chem.conformers import (
     set_dielectric,
 )
 from ligandlab.chem.fragments import Tail, cap_tail
-from ligandlab.chem.ligand import Ligand, aromatic_system
+from ligandlab.chem.head import head_atoms
+from ligandlab.chem.ligand import Ligand
 from ligandlab.chem.straighten import ROD_VERSION, straightened
 
 # Holds the conformer method, so cached descriptors and scores (ranking keys on this) are
@@ -45,13 +46,14 @@ from ligandlab.chem.straighten import ROD_VERSION, straightened
 # skeleton joining several anchors is head, so an alkylmalonate or a bis-PE read from
 # SMILES keeps its tail (2026-11-22). v7: an amidinium's N-C-N core is head, so an
 # N-alkylformamidinium or alkylguanidinium has a tail (2026-11-22). v8: the radius and N
-# degree of every cationic group, not only the first (2026-11-22).
+# degree of every cationic group, not only the first (2026-11-22). v9: the head is
+# chem.head.head_atoms, shared with truncation (terminal atoms on any charged centre).
 HEAD_CONFORMERS = 40
 ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
 # The sampling settings are part of the version, so changing one recomputes cached scores.
 DESCRIPTOR_VERSION = (
-    f"descriptors/v8+{METHOD_VERSION}+rod{ROD_VERSION}"
+    f"descriptors/v9+{METHOD_VERSION}+rod{ROD_VERSION}"
     f"+heads{HEAD_CONFORMERS}+rods{ROD_STARTS}+iters{TAIL_MAX_ITERS}"
 )
 
@@ -450,65 +452,17 @@ def _cross_section(pos: np.ndarray, radii: np.ndarray) -> float:
 # ---------------------------------------------------------------- whole ligands
 
 
-def _amidinium_core(mol: Chem.Mol, n_idx: int) -> set[int]:
-    """The carbon of an amidinium or guanidinium N+=C and the N atoms on it: the charge is
-    shared over N-C-N, so those atoms are head and a chain on any of them is the tail."""
-    atom = mol.GetAtomWithIdx(n_idx)
-    for bond in atom.GetBonds():
-        c = bond.GetOtherAtom(atom)
-        if bond.GetBondType() == Chem.BondType.DOUBLE and c.GetSymbol() == "C":
-            return {c.GetIdx(), *(n.GetIdx() for n in c.GetNeighbors() if n.GetSymbol() == "N")}
-    return set()
-
-
-def _anchor_skeleton(mol: Chem.Mol, centers: list[int]) -> set[int]:
-    """Atoms on the shortest paths that join ``centers`` along their minimum spanning tree
-    (topological distances; Prim's algorithm, as a handful of anchors needs nothing more)."""
-    if len(centers) < 2:
-        return set()
-    dist = Chem.GetDistanceMatrix(mol)
-    joined, left = [centers[0]], list(centers[1:])
-    atoms: set[int] = set()
-    while left:
-        i, j = min(((i, j) for i in joined for j in left), key=lambda p: dist[p[0], p[1]])
-        if dist[i, j] > mol.GetNumAtoms():  # separate fragments: nothing joins them
-            break
-        atoms.update(Chem.GetShortestPath(mol, i, j))
-        joined.append(j)
-        left.remove(j)
-    return atoms
-
-
 def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     """(methyl-capped head model SMILES, tail SMILES with ``[*]``) of any ligand.
 
-    Head atoms: the charged groups (with the whole ring system of an aromatic cation and the
-    N-C-N core of an amidinium or guanidinium), the atoms on the shortest path between each
-    cation and its nearest anion, the skeleton joining all anchors (shortest paths along a
-    minimum spanning tree of the anchors, so both carboxylates of a 2-alkylmalonate and the
-    glycerol of a bis-PE are head), heteroatoms on the anion centres (ester O) and
-    methyls/H on the cationic N. The tail is the largest remaining branch. A ligand without
-    charged groups has neither part.
+    The head is ``chem.head.head_atoms``: the charged groups and the skeleton joining them
+    (the bridge, an aromatic cation's rings, an amidinium's N-C-N). The tail is the largest
+    remaining branch. A ligand without charged groups has neither part.
     """
     if not lig.anchors:
         return None, None
     mol = lig.mol
-    head: set[int] = set()
-    for a in lig.anchors:
-        head.update(a.atoms)
-        atom = mol.GetAtomWithIdx(a.center)
-        for nb in atom.GetNeighbors():
-            if a.role == "anion" and nb.GetSymbol() in ("O", "S", "N"):
-                head.add(nb.GetIdx())
-            if a.role == "cation" and nb.GetSymbol() == "C" and nb.GetDegree() == 1:
-                head.add(nb.GetIdx())
-    for cat in lig.cations:
-        head.update(aromatic_system(mol, cat.center))
-        head.update(_amidinium_core(mol, cat.center))
-        if lig.anions:
-            an = min(lig.anions, key=lambda x: len(Chem.GetShortestPath(mol, cat.center, x.center)))
-            head.update(Chem.GetShortestPath(mol, cat.center, an.center))
-    head.update(_anchor_skeleton(mol, [a.center for a in lig.anchors]))
+    head = head_atoms(lig)
     rest = [i for i in range(mol.GetNumAtoms()) if i not in head]
     if not rest:
         return lig.smiles, None

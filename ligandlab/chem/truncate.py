@@ -1,13 +1,12 @@
 """Tail truncation: the ligand with only the first ``k`` tail carbons, for cheaper MD.
 
 Morad et al. (Nature 626, 542, 2024) simulated C5-tail models of their phospholipids; the
-binding head is what the simulation probes. The head is every atom of a charged group
-(the whole ring system of an aromatic cation) plus the terminal substituents of a charged
-centre (the methyls of PC) and the atoms on the shortest path between the cationic and
-anionic centres (the bridge), as in ``split_head_tail``. The tail starts at the carbon
-nearest to the head that is not part of it; atoms more than ``k - 1`` bonds beyond that
-carbon (by topological distance from the head) are removed and the cut bonds capped with
-hydrogen. A ring system is never cut: one with any kept atom is kept whole (an aromatic
+binding head is what the simulation probes. The head is ``chem.head.head_atoms``, as in
+``split_head_tail``: the charged groups (the methyls of PC, an aromatic cation's rings) and
+the skeleton joining them (the bridge, the glycerol of a bis-PE). The tail starts at the
+carbon nearest to the head that is not part of it; atoms more than ``k - 1`` bonds beyond
+that carbon (by topological distance from the head) are removed and the cut bonds capped
+with hydrogen. A ring system is never cut: one with any kept atom is kept whole (an aromatic
 tail keeps its first ring system). Only single bonds are cut: an atom joined to a kept one
 by a double or triple bond is kept too (an ester's carbonyl O, the far carbon of a C=C).
 """
@@ -16,29 +15,9 @@ from __future__ import annotations
 
 from rdkit import Chem
 
-from ligandlab.chem.ligand import Ligand, aromatic_system, ring_systems
+from ligandlab.chem.head import head_atoms
+from ligandlab.chem.ligand import Ligand, ring_systems
 from ligandlab.errors import LigandLabError
-
-
-def head_atoms(lig: Ligand) -> set[int]:
-    """Heavy-atom indices of the charged groups and the bridge between them."""
-    mol = lig.mol
-    head: set[int] = set()
-    for anchor in (*lig.cations, *lig.anions):
-        head.add(anchor.center)
-        head.update(anchor.binding)
-        if anchor.role == "cation":  # an aromatic cation's charge spreads over its rings
-            head.update(aromatic_system(mol, anchor.center))
-        # terminal substituents of a charged centre (the methyls of a quaternary ammonium)
-        head.update(
-            nb.GetIdx()
-            for nb in mol.GetAtomWithIdx(anchor.center).GetNeighbors()
-            if nb.GetDegree() == 1
-        )
-    if lig.cations and lig.anions:
-        path = Chem.GetShortestPath(mol, lig.cations[0].center, lig.anions[0].center)
-        head.update(path)
-    return head
 
 
 def truncate_tail(lig: Ligand, keep_carbons: int) -> Ligand:

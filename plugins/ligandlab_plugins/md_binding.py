@@ -27,7 +27,9 @@ from ligandlab.materials.placement import PLACEMENT_VERSION
 
 class MDBinding:
     name = "md_binding"
-    version = "2"  # 2: start poses of placement version 2 (the key now holds PLACEMENT_VERSION)
+    # 2: start poses of placement version 2 (the key now holds PLACEMENT_VERSION); 3: tails
+    # truncated after the skeleton joining several anchors (a bis-PE kept a methoxy tail)
+    version = "3"
     needs = frozenset({"ligand", "surface", "solvent", "simulation"})
     cost = "slow"
 
