@@ -259,6 +259,9 @@ def test_binding_api_reports_populations(tmp_path: Path) -> None:
     total = np.sum([res.mode_populations[m] for m in sim.MODES], axis=0)
     assert np.allclose(total, 1.0)
     assert res.bound_fraction == 1.0
+    # a readable repr, not the per-frame arrays
+    assert repr(res).startswith("BindingResult(") and "bound fraction 1.00" in repr(res)
+    assert "frames x 1 ligands" in repr(res) and len(repr(res)) < 300
 
 
 # ----------------------------------------------------------------------------- bad input

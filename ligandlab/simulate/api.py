@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,13 @@ class BindingResult:
         """Mean fraction of ligand-frames not unbound."""
         unbound = self.mode_populations.get("unbound", [])
         return float(1.0 - np.mean(unbound)) if unbound else float("nan")
+
+    def __repr__(self) -> str:
+        pops = ", ".join(f"{m} {v:.2f}" for m, v in self.mean_populations().items() if v > 0)
+        return (
+            f"BindingResult({pops or 'no frames'} over the second half, bound fraction "
+            f"{self.bound_fraction:.2f}; {self.run!r})"
+        )
 
     def mean_populations(self, last: float = 0.5) -> dict[str, float]:
         """Mode populations averaged over the last ``last`` fraction of the frames."""
@@ -148,8 +155,8 @@ class CoveragePoint:
     directory: str
     frame_ps: float = 0.0
     # per production frame: integrity and number of unbound ligands
-    integrity_series: tuple[float, ...] = ()
-    desorbed_series: tuple[int, ...] = ()
+    integrity_series: tuple[float, ...] = field(default=(), repr=False)
+    desorbed_series: tuple[int, ...] = field(default=(), repr=False)
     # production time (ps) at which integrity first fell below RUPTURE_INTEGRITY, and at
     # which a ligand was first unbound; None if never
     rupture_ps: float | None = None

@@ -119,6 +119,14 @@ class RunResult:
     platform: str
     timings: dict[str, float]
 
+    def __repr__(self) -> str:
+        n_lig = len(self.modes[0]) if self.modes else 0
+        took = sum(self.timings.values())
+        return (
+            f"RunResult({str(self.directory)!r}, {self.frames} frames x {n_lig} ligands, "
+            f"{self.platform}, {took:.0f} s)"
+        )
+
 
 # ----------------------------------------------------------------------------- files
 
