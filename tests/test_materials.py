@@ -201,6 +201,21 @@ def test_every_stoichiometry_on_the_grid(abr: float) -> None:
         assert iface.min_intermolecular_distance() >= 1.6
 
 
+def test_a_diammonium_seats_its_primary_ammonium() -> None:
+    """Ligand.seating_cation: the N with the fewest heavy neighbours takes the pocket, as
+    fit_geometry scores it (placement version 5; the first N by atom order before)."""
+    lig = ll.Ligand.from_smiles("CCCCCCCCCCCC[NH2+]CCC[NH3+]")
+    assert lig.seating_cation is not None
+    assert lig.seating_cation.group == "primary_ammonium"
+    iface = place_ligands(build_slab("CsPbBr3", (3, 3), 3), lig, count=1, mode="BM2")
+    (placed,) = iface.placements
+    z = iface.to_ase().get_positions()[:, 2]
+    n_z = {a.group: z[placed.atoms[0] + a.center] for a in lig.cations}
+    face = placed.face  # +1: the top face, whose normal is +z
+    assert face * (n_z["secondary_ammonium"] - n_z["primary_ammonium"]) > 1.0
+    assert abs(iface.heights()[lig.name]["cation_height_A"]) < 0.75
+
+
 def test_pc_sits_higher_than_pe() -> None:
     """SCIENCE.md section 3: the quaternary PC head protrudes; the primary PE head fits."""
     for name in ("CsPbBr3", "MAPbBr3", "FAPbBr3"):

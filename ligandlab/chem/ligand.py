@@ -118,6 +118,20 @@ class Ligand:
     def anions(self) -> tuple[Anchor, ...]:
         return tuple(a for a in self.anchors if a.role == "anion")
 
+    @property
+    def seating_cation(self) -> Anchor | None:
+        """The cationic group that takes the A-site pocket: the one with the fewest heavy
+        atoms on its charged N (a primary ammonium before a secondary one), the first by
+        atom order on a tie. ``fit_geometry`` scores it, placement seats it, MD tracks it."""
+        if not self.cations:
+            return None
+        return min(
+            self.cations,
+            key=lambda a: sum(
+                n.GetAtomicNum() > 1 for n in self.mol.GetAtomWithIdx(a.center).GetNeighbors()
+            ),
+        )
+
     @classmethod
     def from_smiles(
         cls,

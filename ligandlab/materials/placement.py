@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 # images from the occupied sites (none for a lone ligand), repair sweeps (2026-11-22).
 # 3: full conformer ensembles for ligands above ~100 atoms (conformers v2, 2026-11-22).
 # 4: cold runs use the cached single-precision ensemble too (rods v2, 2026-11-22).
-PLACEMENT_VERSION = "4"
+# 5: a ligand with several cationic groups seats the best one (Ligand.seating_cation), not
+# the first by atom order (2026-11-22).
+PLACEMENT_VERSION = "5"
 
 Mode = Literal["BM1", "BM2", "BM2'", "BM3"]
 MODES = ("BM1", "BM2", "BM2'", "BM3")
@@ -85,7 +87,8 @@ class Placement:
 
 
 def _anchor_points(lig: Ligand) -> tuple[int | None, int | None]:
-    cat = lig.cations[0].center if lig.cations else None
+    seat = lig.seating_cation
+    cat = seat.center if seat is not None else None
     an = lig.anions[0].center if lig.anions else None
     return cat, an
 

@@ -233,7 +233,8 @@ def build_system(
             f"L{p.ligand + 1:02d}"[:3],
         )
         ligand_atoms.append((start, system.getNumParticles()))
-        cat = start + lig.cations[0].center if lig.cations else None
+        seat = lig.seating_cation
+        cat = start + seat.center if seat is not None else None
         an = start + lig.anions[0].center if lig.anions else None
         anchors.append((cat, an))
     if solvent_params is not None and solvent_xyz:

@@ -27,9 +27,10 @@ from ligandlab.materials.placement import PLACEMENT_VERSION
 
 class MDBinding:
     name = "md_binding"
-    # 2: start poses of placement version 2 (the key now holds PLACEMENT_VERSION); 3: tails
-    # truncated after the skeleton joining several anchors (a bis-PE kept a methoxy tail)
-    version = "3"
+    # 2: start poses of placement version 2 (the key now holds PLACEMENT_VERSION). The key
+    # also holds the truncated model's SMILES and PLACEMENT_VERSION, so changes in truncation
+    # or placement re-run what they change without a version bump here.
+    version = "2"
     needs = frozenset({"ligand", "surface", "solvent", "simulation"})
     cost = "slow"
 
