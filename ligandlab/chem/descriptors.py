@@ -16,7 +16,7 @@ import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rdkit import Chem
@@ -25,7 +25,13 @@ from scipy.sparse.csgraph import shortest_path
 from scipy.spatial import ConvexHull
 
 from ligandlab import cache
-from ligandlab.chem.assembly import CAP_ISOTOPE, head_label, head_model, resolve_bridge
+from ligandlab.chem.assembly import (
+    CAP_ISOTOPE,
+    as_ligand,
+    head_label,
+    head_model,
+    resolve_bridge,
+)
 from ligandlab.chem.conformers import (
     METHOD_VERSION,
     ConformerEnsemble,
@@ -47,13 +53,15 @@ from ligandlab.chem.straighten import ROD_VERSION, straightened
 # SMILES keeps its tail (2026-11-22). v7: an amidinium's N-C-N core is head, so an
 # N-alkylformamidinium or alkylguanidinium has a tail (2026-11-22). v8: the radius and N
 # degree of every cationic group, not only the first (2026-11-22). v9: the head is
-# chem.head.head_atoms, shared with truncation (terminal atoms on any charged centre).
+# chem.head.head_atoms, shared with truncation (terminal atoms on any charged centre). v10:
+# built ligands are split from their structure like typed ones, and a bis-PE's glycerol
+# CH2-O arm is head, so a typed bis-PE gets the built one's parts (2026-11-22).
 HEAD_CONFORMERS = 40
 ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
 # The sampling settings are part of the version, so changing one recomputes cached scores.
 DESCRIPTOR_VERSION = (
-    f"descriptors/v9+{METHOD_VERSION}+rod{ROD_VERSION}"
+    f"descriptors/v10+{METHOD_VERSION}+rod{ROD_VERSION}"
     f"+heads{HEAD_CONFORMERS}+rods{ROD_STARTS}+iters{TAIL_MAX_ITERS}"
 )
 
@@ -179,8 +187,9 @@ def _r(x: float | None, nd: int = 3) -> float | None:
 def head_descriptors_for(head: str, bridge: int | None = None) -> HeadDescriptors:
     """Head descriptors of a library head + bridge (computed once, cached)."""
     record, n = resolve_bridge(head, bridge)
-    model = head_model(record.id, n)
-    return _head_descriptors(model.smiles, head_label(record, n))
+    model_smiles, _ = split_head_tail(head_model(record.id, n))
+    assert model_smiles is not None  # every library head is charged
+    return _head_descriptors(model_smiles, head_label(record, n))
 
 
 _HEAD_MEMO: dict[str, HeadDescriptors] = {}
@@ -188,11 +197,13 @@ _TAIL_MEMO: dict[str, TailDescriptors] = {}
 
 
 def _head_descriptors(model_smiles: str, label: str) -> HeadDescriptors:
-    if model_smiles in _HEAD_MEMO:
-        return _HEAD_MEMO[model_smiles]
-    result = _head_descriptors_uncached(model_smiles, label)
-    _HEAD_MEMO[model_smiles] = result
-    return result
+    """Descriptors of a head model, labelled for this caller: the cached copy keeps the
+    label of whoever computed it first, which need not name this ligand's head."""
+    result = _HEAD_MEMO.get(model_smiles)
+    if result is None:
+        result = _head_descriptors_uncached(model_smiles, label)
+        _HEAD_MEMO[model_smiles] = result
+    return result if result.label == label else replace(result, label=label)
 
 
 def _head_descriptors_uncached(model_smiles: str, label: str) -> HeadDescriptors:
@@ -459,6 +470,17 @@ def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     (the bridge, an aromatic cation's rings, an amidinium's N-C-N). The tail is the largest
     remaining branch. A ligand without charged groups has neither part.
     """
+    hit = _SPLIT_MEMO.get(lig.smiles)
+    if hit is None:
+        hit = _SPLIT_MEMO[lig.smiles] = _split_head_tail(lig)
+    return hit
+
+
+# The split depends on the molecule only; memoised so warm screens do not repeat it.
+_SPLIT_MEMO: dict[str, tuple[str | None, str | None]] = {}
+
+
+def _split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     if not lig.anchors:
         return None, None
     mol = lig.mol
@@ -505,24 +527,39 @@ def split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     return head_smiles, tail_smiles
 
 
-def describe(lig: Ligand) -> LigandDescriptors:
-    """Head and tail descriptors of a ligand, each computed once per part and cached."""
+def describe(lig: Ligand | str) -> LigandDescriptors:
+    """Head and tail descriptors of a ligand (a ``Ligand``, a library or reference name
+    such as ``C8C12-PEA``, or a SMILES), each computed once per part and cached."""
     return describe_many([lig], workers=1)[0]
 
 
 def _parts(lig: Ligand) -> tuple[tuple[str, str] | None, str | None]:
-    """((head model SMILES, label) or None, tail SMILES or None) of a ligand."""
+    """((head model SMILES, label) or None, tail SMILES or None) of a ligand.
+
+    Built and typed ligands are both split from their structure, so one molecule has one
+    set of descriptors whichever way it came in; for every library ligand the split is its
+    library parts (tested). Up to descriptors v9 a built ligand took its library parts and
+    a typed bis-PE split differently; both share one cache key, so the first scored won.
+    The library's parts only name the head.
+    """
+    head_smiles, tail_smiles = split_head_tail(lig)
+    if head_smiles is None:
+        return None, tail_smiles
+    label = lig.name
     if lig.parts is not None:
         record, n = resolve_bridge(lig.parts.head, lig.parts.bridge)
-        return (head_model(record.id, n).smiles, head_label(record, n)), lig.tail_smiles
-    head_smiles, tail_smiles = split_head_tail(lig)
-    return ((head_smiles, lig.name) if head_smiles else None), tail_smiles
+        label = head_label(record, n)
+    return (head_smiles, label), tail_smiles
 
 
-def describe_many(ligands: Sequence[Ligand], workers: int | None = None) -> list[LigandDescriptors]:
-    """Descriptors of many ligands; each distinct head model and tail is computed once,
-    the missing ones in parallel over ``workers`` processes (default: all cores)."""
-    parts = [_parts(lig) for lig in ligands]
+def describe_many(
+    ligands: Sequence[Ligand | str], workers: int | None = None
+) -> list[LigandDescriptors]:
+    """Descriptors of many ligands (``Ligand`` objects, names or SMILES); each distinct head
+    model and tail is computed once, the missing ones in parallel over ``workers``
+    processes (default: all cores)."""
+    ligs = [lig if isinstance(lig, Ligand) else as_ligand(lig) for lig in ligands]
+    parts = [_parts(lig) for lig in ligs]
     heads = {h[0]: h[1] for h, _ in parts if h and h[0] not in _HEAD_MEMO}
     tails = {t for _, t in parts if t and t not in _TAIL_MEMO}
     jobs = [("head", smi, label) for smi, label in heads.items()]
@@ -540,7 +577,7 @@ def describe_many(ligands: Sequence[Ligand], workers: int | None = None) -> list
         else:
             _TAIL_MEMO[smi] = res  # type: ignore[assignment]
     out = []
-    for lig, (h, t) in zip(ligands, parts, strict=True):
+    for lig, (h, t) in zip(ligs, parts, strict=True):
         out.append(
             LigandDescriptors(
                 lig,

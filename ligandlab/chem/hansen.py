@@ -31,6 +31,7 @@ from ligandlab.errors import (
     HansenGroupError,
     InvalidSmilesError,
     LibraryError,
+    LigandLabError,
     UnknownTailError,
 )
 
@@ -257,13 +258,10 @@ def _hansen(mol: Chem.Mol, smiles: str) -> HansenParameters:
 
 
 def tail_smiles_of(ligand: Ligand) -> str:
-    """The tail of a ligand with ``[*]``: the library tail when built, else split from it."""
+    """The tail of a ligand with ``[*]``, split from its structure as the descriptors split
+    it (built or typed alike; for a library ligand, its library tail)."""
     from ligandlab.chem.descriptors import split_head_tail
 
-    if ligand.tail_smiles:
-        return ligand.tail_smiles
-    if ligand.parts is not None:
-        return library.tail(ligand.parts.tail).smiles
     _, tail = split_head_tail(ligand)
     if tail is None:
         if not ligand.anchors:  # a neutral molecule is its own "tail"
@@ -275,8 +273,9 @@ def tail_smiles_of(ligand: Ligand) -> str:
 def hansen(obj: Ligand | str | Any, *, part: str = "tail") -> HansenParameters:
     """Hansen parameters of a ligand's tail (default) or of a whole neutral molecule.
 
-    ``obj`` is a ``Ligand``, a library tail id, a ``Tail`` or tail record, or a SMILES
-    string (a tail with ``[*]`` or a neutral molecule such as a solvent). ``part="molecule"``
+    ``obj`` is a ``Ligand``, a library tail id, a ``Tail`` or tail record, a SMILES string
+    (a tail with ``[*]`` or a neutral molecule such as a solvent), or a library or
+    reference ligand name (``C8C12-PEA``, ``OAm``: its tail). ``part="molecule"``
     evaluates a ligand as a whole, which fails for ionic heads: solubility parameters do not
     describe charged groups.
     """
@@ -292,11 +291,19 @@ def hansen(obj: Ligand | str | Any, *, part: str = "tail") -> HansenParameters:
         except UnknownTailError as exc:
             with _quiet_rdkit():
                 parsed = Chem.MolFromSmiles(obj)
-            if parsed is None:
-                raise InvalidSmilesError(
-                    f"{obj!r} is neither a library tail ({exc}) nor a valid SMILES"
-                ) from None
-            smiles = obj
+            if parsed is not None:
+                smiles = obj
+            else:  # a library or reference ligand name (C8C12-PEA, OAm): its tail
+                from ligandlab.chem.assembly import parse_ligand
+
+                try:
+                    lig = parse_ligand(obj)
+                except LigandLabError:
+                    raise InvalidSmilesError(
+                        f"{obj!r} is neither a library tail ({exc}), a library ligand name "
+                        "(C8C12-PEA, OAm) nor a valid SMILES"
+                    ) from None
+                return hansen(lig, part=part)
     else:
         raise TypeError(f"cannot compute Hansen parameters of {type(obj).__name__}")
     canonical = Chem.MolToSmiles(_cap_dummies(_parse(smiles)))

@@ -10,7 +10,10 @@ tail truncation of MD models (``truncate_tail``), so both agree on where the tai
 - the shortest path between each cation and its nearest anion (the bridge), and the
   skeleton that joins all charged groups: shortest paths along the minimum spanning tree of
   their centres, so both carboxylates of a 2-alkylmalonate and the glycerol of a bis-PE
-  are head, and a branch off that skeleton is the tail.
+  are head, and a branch off that skeleton is the tail;
+- on that skeleton, an arm -CH2-O- that carries a branch (the glycerol CH2-O of a bis-PE):
+  tails come from alcohols R-OH, as in the synthesis, so the tail starts after the O. A
+  bis-PE then splits into the library's parts whether it was built or typed.
 """
 
 from __future__ import annotations
@@ -36,8 +39,28 @@ def head_atoms(lig: Ligand) -> set[int]:
         if lig.anions:
             an = min(lig.anions, key=lambda x: len(Chem.GetShortestPath(mol, cat.center, x.center)))
             head.update(Chem.GetShortestPath(mol, cat.center, an.center))
-    head.update(anchor_skeleton(mol, [a.center for a in lig.anchors]))
+    skeleton = anchor_skeleton(mol, [a.center for a in lig.anchors])
+    head.update(skeleton)
+    anchor_atoms = {i for a in lig.anchors for i in a.atoms}
+    for s in skeleton - anchor_atoms:
+        head.update(_alcohol_arm(mol, s, head))
     return head
+
+
+def _alcohol_arm(mol: Chem.Mol, s: int, head: set[int]) -> set[int]:
+    """The CH2 and ether/ester O of each arm S-CH2-O-R off skeleton atom ``s`` that leads
+    on to a tail R (empty where there is none)."""
+    arm: set[int] = set()
+    for c in mol.GetAtomWithIdx(s).GetNeighbors():
+        if c.GetIdx() in head or c.GetSymbol() != "C" or c.GetTotalNumHs() != 2:
+            continue
+        onward = [n for n in c.GetNeighbors() if n.GetIdx() != s]
+        if len(onward) != 1 or onward[0].GetSymbol() != "O" or onward[0].GetIdx() in head:
+            continue
+        o = onward[0]
+        if o.GetDegree() == 2 and o.GetFormalCharge() == 0:  # R-O-: an ether or ester O
+            arm.update((c.GetIdx(), o.GetIdx()))
+    return arm
 
 
 def amidinium_core(mol: Chem.Mol, n_idx: int) -> set[int]:
