@@ -6,6 +6,7 @@ The public API is re-exported here; nothing else should import from private path
 from ligandlab import cache, errors, library
 from ligandlab.campaign import Campaign, CampaignResult, CampaignSpec
 from ligandlab.chem import (
+    BINDING_GROUPS,
     ConformerEnsemble,
     HansenParameters,
     HeadDescriptors,
@@ -69,6 +70,7 @@ from ligandlab.scoring import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BINDING_GROUPS",
     "Campaign",
     "CampaignResult",
     "CampaignSpec",

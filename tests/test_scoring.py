@@ -581,6 +581,11 @@ def test_neutral_reagents_get_a_hint_and_rank_as_ions_with_ionize(tmp_path, caps
     ):
         reason = ll.score(smiles, material="CsPbBr3").scores["fit_geometry"].details["reason"]
         assert f"{donor}: a neutral (L-type) donor to Pb, not modelled" in reason
+    # charged, but not a group the scorer knows: named, not called uncharged (before 4.4)
+    for smiles, ion in (("CCCCCCCCCCCC[S+](C)C", "S+"), ("[O-]B(O)CCCCCCCCCCCC", "O-")):
+        reason = ll.score(smiles, material="CsPbBr3").scores["fit_geometry"].details["reason"]
+        assert reason.startswith(f"its charges ({ion}) form no binding group")
+        assert all(name in reason for name, _ in ll.BINDING_GROUPS)
     smi = tmp_path / "reagents.smi"
     smi.write_text(f"{oam} oleylamine\n{oa}\toleic acid\n")
     argv = ["rank", "--solvent", "toluene", "--file", str(smi), "--json"]

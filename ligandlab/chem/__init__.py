@@ -24,7 +24,7 @@ from ligandlab.chem.fragments import Tail
 from ligandlab.chem.hansen import HansenParameters, hansen, hansen_from_smiles
 from ligandlab.chem.io import read_ligands, write_ligands
 from ligandlab.chem.ionize import ionizable_groups, ionize
-from ligandlab.chem.ligand import Anchor, Ligand, Parts
+from ligandlab.chem.ligand import BINDING_GROUPS, Anchor, Ligand, Parts
 from ligandlab.chem.mixture import Mixture
 from ligandlab.chem.solvent_match import (
     antisolvents,
@@ -37,6 +37,7 @@ from ligandlab.chem.solvent_match import (
 from ligandlab.chem.solvents import Solvent, flory_chi, hansen_distance, interaction_radius
 
 __all__ = [
+    "BINDING_GROUPS",
     "Anchor",
     "ConformerEnsemble",
     "HansenParameters",

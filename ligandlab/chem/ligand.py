@@ -44,6 +44,9 @@ _GROUPS: tuple[tuple[str, Role, str], ...] = (
 
 _PATTERNS = {name: (role, Chem.MolFromSmarts(sma)) for name, role, sma in _GROUPS}
 
+# The binding groups ligands are read for, (name, role), as ``Anchor.group`` names them.
+BINDING_GROUPS: tuple[tuple[str, Role], ...] = tuple((n, r) for n, r, _ in _GROUPS)
+
 # Donors that can close a chelate ring with an anionic oxygen on the same Pb: ring
 # heteroatoms with a free lone pair, and hydroxyl/phenol oxygens.
 _DONOR = Chem.MolFromSmarts("[$([n;H0;+0]),$([o,s;+0]),$([OX2H1][#6]),$([NX3;H2,H1;+0]a)]")

@@ -48,8 +48,9 @@ N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
 
 class FitGeometry:
     name = "fit_geometry"
-    # 4.2: the reason names neutral (L-type) donors; 4.3: the best-seated of several cations
-    version = "4.3"
+    # 4.2: the reason names neutral (L-type) donors; 4.3: the best-seated of several cations;
+    # 4.4: charges that form no known group (a sulfonium) are named, not called "no charge"
+    version = "4.4"
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
 
@@ -88,8 +89,20 @@ class FitGeometry:
         if not lig.anchors:
             groups = ll.ionizable_groups(lig)
             donors = _neutral_donors(lig.mol)
+            charged = sorted(
+                {
+                    f"{a.GetSymbol()}{'+' if a.GetFormalCharge() > 0 else '-'}"
+                    for a in lig.mol.GetAtoms()
+                    if a.GetFormalCharge()
+                }
+            )
             details["reason"] = (
-                "no charged binding group"
+                (
+                    f"its charges ({', '.join(charged)}) form no binding group this scorer "
+                    f"knows ({', '.join(name for name, _ in ll.BINDING_GROUPS)})"
+                    if charged
+                    else "no charged binding group"
+                )
                 + (
                     f"; neutral as written ({', '.join(groups)}): ll.ionize() or --ionize "
                     "gives the surface-bound ion"
