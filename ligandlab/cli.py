@@ -20,7 +20,6 @@ from rich.table import Table
 
 from ligandlab import library
 from ligandlab.chem import build_ligand, describe, write_ligands
-from ligandlab.chem.ligand import Ligand
 from ligandlab.errors import LigandLabError, PlacementError
 
 if TYPE_CHECKING:
@@ -181,11 +180,16 @@ def library_cmd(
 
 @app.command("describe")
 def describe_smiles(
-    smiles: Annotated[str, typer.Argument(help="ligand SMILES with explicit charges")],
+    smiles: Annotated[
+        str, typer.Argument(help="ligand SMILES with explicit charges, or a library name")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Validate a ligand SMILES and print its class, anchors and descriptors."""
-    lig = Ligand.from_smiles(smiles)
+    """Validate a ligand (SMILES, library name such as C8C12-PEA, or reference such as
+    OAm) and print its class, anchors and descriptors."""
+    from ligandlab.chem.assembly import parse_ligand
+
+    lig = parse_ligand(smiles)
     record = {**lig.to_dict(), **describe(lig).summary()}
     record["anchors"] = ", ".join(f"{a.group}@{a.center}" for a in lig.anchors)
     _print_rows([record], lig.name, as_json, vertical=True)
@@ -196,7 +200,9 @@ def solvents_cmd(
     tail: Annotated[
         str | None, typer.Option(help="library tail id/alias, or tail SMILES with one [*]")
     ] = None,
-    smiles: Annotated[str | None, typer.Option(help="ligand SMILES (its tail is used)")] = None,
+    smiles: Annotated[
+        str | None, typer.Option(help="ligand SMILES or library name (its tail is used)")
+    ] = None,
     solvent: Annotated[
         str | None,
         typer.Option(help="with --library: rank tails for it; with --tail/--smiles: anti-solvents"),
@@ -226,7 +232,9 @@ def solvents_cmd(
         table = sm.ligands_for_solvent(solvent)
         title = f"library tails for {solvent}"
     else:
-        subject: object = tail if tail is not None else Ligand.from_smiles(str(smiles))
+        from ligandlab.chem.assembly import parse_ligand
+
+        subject: object = tail if tail is not None else parse_ligand(str(smiles))
         label = tail if tail is not None else str(smiles)
         if solvent is not None:
             table = sm.antisolvents(subject, solvent)

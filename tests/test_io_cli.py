@@ -210,3 +210,25 @@ def test_cli_tables_print_smiles_verbatim(capsys: pytest.CaptureFixture[str]) ->
     main(["describe", smiles])
     out = capsys.readouterr().out
     assert smiles in out and "[n+]" in out
+
+
+def test_describe_and_hansen_take_library_names(capsys: pytest.CaptureFixture[str]) -> None:
+    """rank, score, slab and simulate took library and reference names; describe (Python
+    and CLI), hansen and `solvents --smiles` took only SMILES (ll.describe raised an
+    AttributeError on a name)."""
+    built = ll.build_ligand("PE", 2, "C8C12")
+    by_name = ll.describe("C8C12-PEA")
+    assert by_name.ligand.smiles == built.smiles
+    assert by_name.tail is not None and by_name.tail.tail_smiles == built.tail_smiles
+    assert ll.hansen("C8C12-PEA") == ll.hansen(built) == ll.hansen("C8C12")
+    assert ll.hansen("OAm").d_p == 0.0  # oleylammonium's tail: a hydrocarbon
+    with pytest.raises(ll.LigandLabError, match="library ligand name"):
+        ll.describe("nonsense-XYZ")
+    with pytest.raises(ll.LigandLabError, match="library ligand name"):
+        ll.hansen("nonsense-XYZ")
+    main(["describe", "C8C12-PEA", "--json"])
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["smiles"] == built.smiles and row["tail"] == "C8C12"
+    main(["solvents", "--smiles", "C8C12-PEA", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["class"] == "alkane"
