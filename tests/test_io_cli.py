@@ -42,6 +42,13 @@ def test_write_errors(tmp_path: Path) -> None:
         ll.write_ligands([lig], tmp_path / "x.xyz")
     with pytest.raises(ll.errors.OutputError, match="does not exist"):
         ll.write_ligands([lig], tmp_path / "missing" / "x.sdf")
+    # names and SMILES are read as everywhere else (an AttributeError before); a bad one
+    # is a clear error, and one name is one ligand, not its characters
+    with pytest.raises(ll.LigandLabError, match="library ligand name"):
+        ll.write_ligands(["C5-PEA", "nonsense-XYZ"], tmp_path / "x.smi")
+    path = ll.write_ligands("C5-PEA", tmp_path / "one.smi")
+    assert path.read_text() == f"{lig.smiles} C5-PEA\n"
+    assert ll.tail_descriptors("C8C12") == ll.tail_descriptors("*CC(CCCCCCCC)CCCCCCCCCC")
 
 
 def test_cli_build_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -38,7 +38,7 @@ from ligandlab.chem.conformers import (
     conformers,
     set_dielectric,
 )
-from ligandlab.chem.fragments import Tail, cap_tail
+from ligandlab.chem.fragments import Tail, cap_tail, resolve_tail
 from ligandlab.chem.head import head_atoms
 from ligandlab.chem.ligand import Ligand
 from ligandlab.chem.straighten import ROD_VERSION, straightened
@@ -280,9 +280,9 @@ def _cation_radius(ens: ConformerEnsemble, n_idx: int) -> float:
 
 
 def tail_descriptors(tail: Tail | str) -> TailDescriptors:
-    """Tail descriptors (computed once per canonical tail SMILES, cached on disk)."""
-    smiles = tail.smiles if isinstance(tail, Tail) else Tail.from_smiles(tail).smiles
-    return _tail_descriptors(smiles)
+    """Descriptors of a tail: a ``Tail``, a library tail id or alias (``C8C12``), or a tail
+    SMILES with one ``[*]`` (computed once per canonical tail SMILES, cached on disk)."""
+    return _tail_descriptors(resolve_tail(tail).smiles)
 
 
 def _tail_descriptors(tail_smiles: str) -> TailDescriptors:

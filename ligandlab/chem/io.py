@@ -24,8 +24,13 @@ FORMATS = {
 }
 
 
-def write_ligands(ligands: Sequence[Ligand], path: str | Path, n_conformers: int = 1) -> Path:
-    """Write ligands to ``path``; 3D formats get the lowest-energy screened-MMFF conformer."""
+def write_ligands(ligands: Sequence[Ligand | str], path: str | Path, n_conformers: int = 1) -> Path:
+    """Write ligands (``Ligand`` objects, names or SMILES) to ``path``; 3D formats get the
+    lowest-energy screened-MMFF conformer."""
+    from ligandlab.chem.assembly import as_ligands
+
+    one = isinstance(ligands, (str, Ligand))  # a single ligand, not its characters
+    ligs = as_ligands(ligands if one else list(ligands), OutputError) if ligands else []
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -34,10 +39,10 @@ def write_ligands(ligands: Sequence[Ligand], path: str | Path, n_conformers: int
         )
     check_writable(path)
     if fmt == "smi":
-        text = "".join(f"{lig.smiles} {lig.name}\n" for lig in ligands)
+        text = "".join(f"{lig.smiles} {lig.name}\n" for lig in ligs)
     else:
         blocks = []
-        for lig in ligands:
+        for lig in ligs:
             ens = conformers(lig.smiles, n=max(n_conformers, 10), seed=0)
             mol = Chem.Mol(ens.mol)
             mol.SetProp("_Name", lig.name)
