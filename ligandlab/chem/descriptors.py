@@ -558,7 +558,7 @@ def describe_many(
     """Descriptors of many ligands (``Ligand`` objects, names or SMILES); each distinct head
     model and tail is computed once, the missing ones in parallel over ``workers``
     processes (default: all cores)."""
-    ligs = [lig if isinstance(lig, Ligand) else as_ligand(lig) for lig in ligands]
+    ligs = [as_ligand(lig) for lig in ligands]
     parts = [_parts(lig) for lig in ligs]
     heads = {h[0]: h[1] for h, _ in parts if h and h[0] not in _HEAD_MEMO}
     tails = {t for _, t in parts if t and t not in _TAIL_MEMO}
