@@ -66,6 +66,8 @@ def test_canonical_identity_and_key() -> None:
         ("[Cs+].[Br-]", "only spectator ions"),
         ("[Pb+2].[Br-].[Br-]", "only spectator ions"),  # not a radical: Pb2+ is 6s2
         ("[Pb]", "radical"),
+        # an open-shell metal ion is no radical: the salt's real problem is named instead
+        ("CCCCCCCC(=O)[O-].[Fe+3]", r"2 molecules besides spectator ions \(.*\[Fe\+3\]\)"),
         ("C[CH2]", "radical"),
         ("[*]CCCC", "attachment point"),
         ("", "empty"),

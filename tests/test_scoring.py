@@ -525,6 +525,88 @@ def test_scorers_without_a_source_file_still_cache() -> None:
     assert code_fingerprint(nofile.B) == ""
 
 
+def test_ligandlab_code_hash_covers_what_scores_are_computed_from() -> None:
+    """Scores from a git checkout must not outlive an edit to ligandlab's own code: the
+    hash walked from the package reaches the modules the scorers compute with."""
+    from ligandlab import sourcehash
+
+    walked = {name for name, _ in sourcehash.package_sources(sys.modules["ligandlab"])}
+    for used in [  # site geometry, descriptors, Hansen matching, conformers, rods, ranking
+        "ligandlab.materials.slab",
+        "ligandlab.chem.descriptors",
+        "ligandlab.chem.solvent_match",
+        "ligandlab.chem.hansen",
+        "ligandlab.chem.conformers",
+        "ligandlab.chem.straighten",
+        "ligandlab.scoring.ranking",
+    ]:
+        assert used in walked, used
+    narrow = {n for n, _ in sourcehash.package_sources(sys.modules["ligandlab.chem.descriptors"])}
+    assert "ligandlab.chem.straighten" in narrow and "ligandlab.materials.slab" not in narrow
+
+
+def test_a_code_edit_changes_score_and_descriptor_keys_but_not_simulation_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An edited ligandlab module (seen as a new source hash) re-keys cached descriptors and
+    scores, but not campaign simulations, which only a release or a library edit re-runs."""
+    from ligandlab import sourcehash
+    from ligandlab.chem import descriptors
+    from ligandlab.scoring import fingerprint
+
+    def keys() -> tuple[str, str, str]:
+        descriptors.descriptor_version.cache_clear()
+        return (
+            descriptors.descriptor_version(),
+            fingerprint.inputs_fingerprint(),
+            fingerprint.release_fingerprint(),
+        )
+
+    try:
+        before = keys()
+        monkeypatch.setattr(sourcehash, "module_digest", lambda name: f"edited-{name}")
+        after = keys()
+    finally:
+        monkeypatch.undo()
+        descriptors.descriptor_version.cache_clear()
+    assert after[0] != before[0] and after[0].startswith(descriptors.DESCRIPTOR_VERSION)
+    assert after[1] != before[1]
+    assert after[2] == before[2]
+
+
+def test_module_digest_follows_the_files_it_walks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``module_digest`` hashes a module and the same-package modules it imports."""
+    import importlib
+
+    from ligandlab import sourcehash
+
+    pkg = tmp_path / "lldg_pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "unused.py").write_text("Y = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def digest(helper: str, unused: str) -> str:
+        (pkg / "helper.py").write_text(f"K = {helper}\n")
+        (pkg / "unused.py").write_text(f"Y = {unused}\n")
+        (pkg / "main.py").write_text("from lldg_pkg.helper import K\n")
+        for name in [m for m in sys.modules if m.startswith("lldg_pkg")]:
+            del sys.modules[name]
+        importlib.invalidate_caches()
+        importlib.import_module("lldg_pkg.main")
+        sourcehash.module_digest.cache_clear()
+        return sourcehash.module_digest("lldg_pkg.main")
+
+    base = digest("1", "1")
+    assert len(base) == 16 and digest("1", "1") == base
+    assert digest("1", "2") == base
+    assert digest("2", "1") != base
+    sourcehash.module_digest.cache_clear()
+    assert sourcehash.module_digest("lldg_pkg.never_imported") == ""
+
+
 def test_edited_library_data_is_not_served_from_the_score_cache(tmp_path: Path) -> None:
     """A chemist copies the library, changes CsPbBr3's lattice constant and ranks again with
     the same cache: the scores must follow the new lattice, not come back from the cache."""

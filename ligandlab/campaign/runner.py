@@ -40,7 +40,11 @@ from ligandlab.campaign.tasks import FastTask, SimTask, run_fast, run_sim
 from ligandlab.chem.ligand import Ligand
 from ligandlab.materials.placement import PLACEMENT_VERSION
 from ligandlab.scoring.candidate import Candidate
-from ligandlab.scoring.fingerprint import code_fingerprint, inputs_fingerprint
+from ligandlab.scoring.fingerprint import (
+    code_fingerprint,
+    inputs_fingerprint,
+    release_fingerprint,
+)
 from ligandlab.scoring.manager import get_scorer
 
 PACKAGES = ("ligandlab", "rdkit", "numpy", "pandas", "openmm", "ase", "pymatgen", "dask")
@@ -121,7 +125,7 @@ class Campaign:
             f.size,
             f.seed,
             PLACEMENT_VERSION,
-            inputs_fingerprint(),
+            release_fingerprint(),
         )
 
     # ------------------------------------------------------------------ running

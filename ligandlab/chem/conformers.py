@@ -15,7 +15,7 @@ import numpy as np
 from rdkit import Chem, rdBase
 from rdkit.Chem import AllChem, rdDistGeom
 
-from ligandlab import cache
+from ligandlab import cache, sourcehash
 from ligandlab.errors import ConformerError, LigandLabError
 
 # MMFF dielectric model codes in RDKit (MMFF::DielModel: CONSTANT = 1, DISTANCE = 2).
@@ -71,7 +71,7 @@ def conformers(
     max_iters: int = 2000,
 ) -> ConformerEnsemble:
     """An MMFF-minimised ETKDGv3 ensemble of ``n`` conformers, cached by
-    (canonical SMILES, method, count, seed)."""
+    (canonical SMILES, method, count, seed, hash of this module's code)."""
     if dielectric not in _DIELECTRICS:
         raise LigandLabError(
             f"unknown dielectric {dielectric!r}; allowed: {', '.join(_DIELECTRICS)}"
@@ -81,7 +81,8 @@ def conformers(
     smiles = mol_or_smiles if isinstance(mol_or_smiles, str) else Chem.MolToSmiles(mol_or_smiles)
     smiles = Chem.CanonSmiles(smiles)
     method = f"{METHOD_VERSION}/eps={dielectric}/iters={max_iters}"
-    key = cache.key_of(smiles, method, n, seed)
+    # the code's hash joins the key: an edit here recomputes without a METHOD_VERSION bump
+    key = cache.key_of(smiles, method, n, seed, sourcehash.module_digest(__name__))
     hit = cache.load("conformers", key)
     if hit is not None:
         binary, energies = hit

@@ -12,6 +12,7 @@ All lengths in Angstrom unless the name says ``_nm``.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from rdkit.Chem import AllChem, rdMolDescriptors, rdMolTransforms
 from scipy.sparse.csgraph import shortest_path
 from scipy.spatial import ConvexHull
 
-from ligandlab import cache
+from ligandlab import cache, sourcehash
 from ligandlab.chem.assembly import (
     CAP_ISOTOPE,
     as_ligand,
@@ -64,6 +65,17 @@ DESCRIPTOR_VERSION = (
     f"descriptors/v10+{METHOD_VERSION}+rod{ROD_VERSION}"
     f"+heads{HEAD_CONFORMERS}+rods{ROD_STARTS}+iters{TAIL_MAX_ITERS}"
 )
+
+
+@functools.cache
+def descriptor_version() -> str:
+    """``DESCRIPTOR_VERSION`` plus the hash of the code that computes descriptors (this
+    module and the ligandlab modules it uses, ``sourcehash.module_digest``). Cached
+    descriptors and scores are keyed by it, so an edit to that code recomputes them even
+    when nobody bumped ``DESCRIPTOR_VERSION``; the hand-bumped version stays the record of
+    what changed."""
+    return f"{DESCRIPTOR_VERSION}+src{sourcehash.module_digest(__name__)}"
+
 
 # Bondi van der Waals radii (A. Bondi, J. Phys. Chem. 68, 441 (1964)).
 VDW_RADIUS = {
@@ -207,7 +219,7 @@ def _head_descriptors(model_smiles: str, label: str) -> HeadDescriptors:
 
 
 def _head_descriptors_uncached(model_smiles: str, label: str) -> HeadDescriptors:
-    key = cache.key_of(DESCRIPTOR_VERSION, "head", model_smiles, HEAD_CONFORMERS)
+    key = cache.key_of(descriptor_version(), "head", model_smiles, HEAD_CONFORMERS)
     hit = cache.load("descriptors", key)
     if isinstance(hit, HeadDescriptors):
         return hit
@@ -296,7 +308,7 @@ def _tail_descriptors(tail_smiles: str) -> TailDescriptors:
 def _tail_descriptors_uncached(tail_smiles: str) -> TailDescriptors:
     n_atoms = Chem.AddHs(cap_tail(Tail(id="_", smiles=tail_smiles), "C")).GetNumAtoms()
     n_conf = tail_conformer_count(n_atoms)
-    key = cache.key_of(DESCRIPTOR_VERSION, "tail", tail_smiles, n_conf)
+    key = cache.key_of(descriptor_version(), "tail", tail_smiles, n_conf)
     hit = cache.load("descriptors", key)
     if isinstance(hit, TailDescriptors):
         return hit

@@ -194,8 +194,9 @@ def parse_smiles(smiles: str, what: str = "SMILES", *, fragments: bool = False) 
             f"{what} SMILES {smiles!r} has {len(Chem.GetMolFrags(mol))} fragments; "
             "give one molecule without counter-ions or solvent"
         )
-    # RDKit's valence model gives lone p-block cations ([Pb+2], [Sn+2], [Bi+3]) radical
-    # electrons; their ns2 pair is closed-shell, so a bare metal cation is not flagged
+    # RDKit's valence model gives lone metal cations radical electrons: p-block ones ([Pb+2],
+    # [Sn+2], [Bi+3]) are closed-shell (ns2 pair) and open d shells ([Fe+3], [Cu+2]) are not
+    # radicals in the sense meant here, so a bare metal cation is not flagged
     radicals = [
         a.GetIdx()
         for a in mol.GetAtoms()
@@ -214,8 +215,16 @@ _S_BLOCK = ("Li", "Na", "K", "Rb", "Cs", "Mg", "Ca", "Sr", "Ba")
 _PRECURSOR_METALS = ("Pb", "Sn", "Ge", "Zn", "Cd", "Mn", "Cu", "Ag", "In", "Bi", "Sb", "Ni", "Co")
 
 
+# every metal: s block, d block, lanthanides and actinides, and the p-block metals
+_METALS = frozenset(
+    [3, 4, 11, 12, 13, 19, 20, 31, 37, 38, 49, 50, 55, 56, 81, 82, 83, 84, 87, 88]
+    + [*range(21, 31), *range(39, 49), *range(57, 81), *range(89, 113)]
+    + [32, 51]  # Ge and Sb: metalloids, but their halide salts are precursors here
+)
+
+
 def _is_metal(atom: Chem.Atom) -> bool:
-    return atom.GetSymbol() in _S_BLOCK + _PRECURSOR_METALS
+    return atom.GetAtomicNum() in _METALS
 
 
 # Spectator ions and water that a ligand written as a salt or hydrate may carry, e.g.

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ligandlab import cache
+from ligandlab import cache, sourcehash
 from ligandlab.chem.assembly import as_ligands
 from ligandlab.chem.conformers import ConformerEnsemble, conformers
 from ligandlab.chem.ligand import Ligand
@@ -189,7 +189,9 @@ def _rods(
     """Coordinates and MMFF energies of each ensemble conformer with its tail straightened
     (``straightened``), cached on disk; empty when the tail has no rotatable bond."""
     head = {i for a in lig.anchors for i in a.atoms} | set(anchors)
-    key = cache.key_of(ens.smiles, ens.method, len(ens), ens.seed, sorted(head), ROD_VERSION)
+    # an edit to the code that made the conformers or the rods recomputes them
+    code = [sourcehash.module_digest(f"ligandlab.chem.{m}") for m in ("conformers", "straighten")]
+    key = cache.key_of(ens.smiles, ens.method, len(ens), ens.seed, sorted(head), ROD_VERSION, code)
     rods = cache.load("rods", key)
     if rods is None:
         across = (anchors[0], anchors[1]) if len(anchors) == 2 else None
