@@ -217,9 +217,14 @@ _PRECURSOR_METALS = ("Pb", "Sn", "Ge", "Zn", "Cd", "Mn", "Cu", "Ag", "In", "Bi",
 
 # every metal: s block, d block, lanthanides and actinides, and the p-block metals
 _METALS = frozenset(
-    [3, 4, 11, 12, 13, 19, 20, 31, 37, 38, 49, 50, 55, 56, 81, 82, 83, 84, 87, 88]
-    + [*range(21, 31), *range(39, 49), *range(57, 81), *range(89, 113)]
-    + [32, 51]  # Ge and Sb: metalloids, but their halide salts are precursors here
+    [
+        *(3, 4, 11, 12, 13, 19, 20, 31, 37, 38, 49, 50, 55, 56, 81, 82, 83, 84, 87, 88),
+        *range(21, 31),
+        *range(39, 49),
+        *range(57, 81),
+        *range(89, 113),
+        *(32, 51),  # Ge and Sb: metalloids, but their halide salts are precursors here
+    ]
 )
 
 
