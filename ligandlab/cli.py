@@ -576,11 +576,23 @@ def rank_cmd(
         typer.echo(df.head(top).to_json(orient="records"))
     else:
         drop = {"smiles"} | {c for c in ("material", "solvent") if df[c].nunique() <= 1}
+        # a scorer that applied to no candidate (solvent_match without --solvent) gets no
+        # column; one that failed keeps it, blank, with the message under "failed"
+        drop |= {
+            c
+            for c in df.columns
+            if df[c].dtype.kind == "f"
+            and df[c].isna().all()
+            and not df["failed"].str.contains(f"{c}:", regex=False).any()
+        }
         cols = [c for c in df.columns if c not in drop]
         rows: list[dict[str, object]] = [
-            {str(c): (f"{v:.3f}" if isinstance(v, float) else v) for c, v in row.items()}
+            {
+                str(c): (("" if v != v else f"{v:.3f}") if isinstance(v, float) else v)
+                for c, v in row.items()
+            }
             for row in df[cols].head(top).to_dict(orient="records")
-        ]
+        ]  # NaN (v != v): not scored, shown blank
         _print_rows(rows, f"ranking ({len(df)} candidates)", False)
     if output is not None:  # after the table is shown, so a failed write loses nothing
         try:

@@ -343,6 +343,17 @@ def test_cli_rank_and_plugins(tmp_path, capsys) -> None:  # type: ignore[no-unty
         assert exc.value.code == 2 and msg in err and err.count("\n") == 1  # one line
 
 
+def test_cli_rank_table_hides_scorers_that_did_not_apply(capsys) -> None:  # type: ignore[no-untyped-def]
+    """Without --solvent, solvent_match applies to no candidate: no column of "nan". With
+    one, a ligand it cannot score (an iodo tail) keeps a blank cell and its reason."""
+    main(["rank", "--smiles", "C5-PEA", "--smiles", "CCCCCCCC[NH3+]"])
+    out = capsys.readouterr().out
+    assert "solvent_match" not in out and "nan" not in out and "fit_geometry" in out
+    main(["rank", "--smiles", "C5-PEA", "--smiles", "ICCCCCCCCC[NH3+]", "--solvent", "toluene"])
+    out = capsys.readouterr().out
+    assert "solvent_match" in out and "nan" not in out and "HansenGroupError" in out
+
+
 def test_cli_rank_writes_the_whole_table_for_a_facet(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "rank.csv"
     ligs = ["C5-PEA", "C5-PPA", "CCCCCCCC[NH3+]"]

@@ -57,7 +57,11 @@ from ligandlab.chem.straighten import ROD_VERSION, straightened
 # chem.head.head_atoms, shared with truncation (terminal atoms on any charged centre). v10:
 # built ligands are split from their structure like typed ones, and a bis-PE's glycerol
 # CH2-O arm is head, so a typed bis-PE gets the built one's parts (2026-11-22).
-HEAD_CONFORMERS = 40
+# Head ensemble size: 300 MMFF minima hold fit_geometry's seed-to-seed sd of a PE head at
+# 0.014-0.033 (40 gave 0.021-0.078, 400 gives 0.010-0.030; benchmarks/science_bridge_seeds.py
+# --conformers, 8 seeds, 2026-11-22). Cost, once per head model (cached): <= 2.5 s, a bis-PE
+# head 6-12 s; 300 keeps a cold screen of the default library under 120 s on 2 cores.
+HEAD_CONFORMERS = 300
 ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
 # The sampling settings are part of the version, so changing one recomputes cached scores.
