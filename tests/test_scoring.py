@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from rdkit import Chem
 
 import ligandlab as ll
 from ligandlab.cli import main
@@ -188,6 +189,27 @@ def test_a_diammonium_seats_its_primary_ammonium() -> None:
     assert di.value == pytest.approx(primary.value, abs=0.01)
     assert di.value > 5 * secondary.value
     assert di.details["cation_radius_A"] < 2.5 < secondary.details["cation_radius_A"]
+
+
+def test_chelate_bite_is_read_on_its_head_from_the_closest_pair() -> None:
+    """A carboxylate's two O swap places when it turns, so a picolinate offers its O...N
+    bite in nearly every conformer; the tail does not change it, and a salicylate's
+    phenol donor stays in the head model however the tail is cut (fit_geometry 4.5)."""
+    from ligandlab.chem.truncate import truncate_tail
+
+    def bite(smiles: str) -> float:
+        fit = ll.score(smiles, material="CsPbBr3", scorers=["fit_geometry"])
+        return float(fit.scores["fit_geometry"].details["chelate_bite_fraction"])
+
+    assert bite("[O-]C(=O)c1ccccn1") > 0.8  # the first pair alone gave 0.45 (syn O half)
+    assert bite("CCCCCCCCCCCCc1ccnc(C([O-])=O)c1") == pytest.approx(bite("[O-]C(=O)c1ccccn1"))
+    assert bite("CCCCCCCCCCCCOc1ccc(C([O-])=O)c(O)c1") > 0.8
+    sal = ll.Ligand.from_smiles("CCCCCCCCCCCCOc1ccc(C([O-])=O)c(O)c1")
+    assert not truncate_tail(sal, 2).chelate_pairs  # the phenol is cut without keep
+    path = {i for o, d in sal.chelate_pairs for i in Chem.GetShortestPath(sal.mol, o, d)}
+    assert Chem.CanonSmiles(truncate_tail(sal, 2, keep=path).smiles) == Chem.CanonSmiles(
+        "[O-]C(=O)c1ccccc1O"
+    )
 
 
 @pytest.mark.parametrize(("smiles", "cls", "mode"), EVERY_CLASS)

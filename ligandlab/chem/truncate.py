@@ -13,6 +13,8 @@ by a double or triple bond is kept too (an ester's carbonyl O, the far carbon of
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rdkit import Chem
 
 from ligandlab.chem.head import head_atoms
@@ -20,10 +22,13 @@ from ligandlab.chem.ligand import Ligand, ring_systems
 from ligandlab.errors import LigandLabError
 
 
-def truncate_tail(lig: Ligand, keep_carbons: int) -> Ligand:
+def truncate_tail(lig: Ligand, keep_carbons: int, keep: Collection[int] = ()) -> Ligand:
     """``lig`` with its tail cut after ``keep_carbons`` carbons (see the module docstring).
 
-    A ligand whose tail is already that short is returned unchanged.
+    Atoms in ``keep`` (indices into ``lig.mol``) are kept and count as head when distances
+    are measured: a chelate's donor and the atoms between it and the anion stay, however
+    far out on a ring they sit. A ligand whose tail is already that short is returned
+    unchanged.
     """
     if keep_carbons < 1:
         raise LigandLabError(f"keep_carbons must be at least 1, got {keep_carbons}")
@@ -31,6 +36,7 @@ def truncate_tail(lig: Ligand, keep_carbons: int) -> Ligand:
     head = head_atoms(lig)
     if not head:
         raise LigandLabError(f"{lig.name}: no charged group, so no head to keep the tail from")
+    head |= set(keep)
     dist = Chem.GetDistanceMatrix(mol)
     from_head = [min(dist[i][h] for h in head) for i in range(mol.GetNumAtoms())]
     tail_carbons = [

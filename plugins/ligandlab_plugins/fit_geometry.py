@@ -33,6 +33,8 @@ import numpy as np
 from rdkit import Chem
 
 import ligandlab as ll
+from ligandlab.chem.descriptors import HEAD_CONFORMERS
+from ligandlab.chem.truncate import truncate_tail
 
 RT_KCAL = 0.593  # kcal/mol at 298 K
 # Neutral (L-type) donors that bind surface Pb by a lone pair, which this scorer does not
@@ -49,8 +51,10 @@ N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
 class FitGeometry:
     name = "fit_geometry"
     # 4.2: the reason names neutral (L-type) donors; 4.3: the best-seated of several cations;
-    # 4.4: charges that form no known group (a sulfonium) are named, not called "no charge"
-    version = "4.4"
+    # 4.4: charges that form no known group (a sulfonium) are named, not called "no charge";
+    # 4.5: a chelate's bite is read on its head model (HEAD_CONFORMERS conformers, was 12
+    # of the whole ligand) from the closest O...donor pair, not the first pair only
+    version = "4.5"
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
 
@@ -152,7 +156,8 @@ class FitGeometry:
         value = 0.5
         details.update(mode="BM2'", reason="anion only: fills the X half of an A-X pair")
         if lig.chelate_pairs:
-            bite = context.memo(("bite", lig.smiles), lambda: _bite_fraction(lig, p))
+            model = _chelate_model(lig)
+            bite = context.memo(("bite", model.smiles), lambda: _bite_fraction(model, p))
             value = 0.5 + 0.5 * bite
             details.update(chelate_bite_fraction=round(bite, 4))
         return ll.ScoreResult(value, 0.0, "kcal/mol", details)
@@ -162,10 +167,25 @@ def _neutral_donors(mol: Chem.Mol) -> list[str]:
     return [name for name, pattern in NEUTRAL_DONORS if mol.HasSubstructMatch(pattern)]
 
 
+def _chelate_model(lig: ll.Ligand) -> ll.Ligand:
+    """The chelate with its tail cut two carbons beyond the anion, its donors and the atoms
+    between them (rings that carry them kept whole): the bite is local, and the model is
+    small enough for a large ensemble."""
+    path = {i for o, d in lig.chelate_pairs for i in Chem.GetShortestPath(lig.mol, o, d)}
+    model = truncate_tail(lig, 2, keep=path)
+    return model if model.chelate_pairs else lig
+
+
 def _bite_fraction(lig: ll.Ligand, p: dict[str, Any]) -> float:
-    """Ensemble fraction with the chelate's O...donor distance near ``bite_a``."""
-    ens = ll.conformers(lig.smiles, n=12)
-    o, donor = lig.chelate_pairs[0]
+    """Ensemble fraction whose closest anionic O...donor pair is near ``bite_a``.
+
+    Every pair counts: the two O of a carboxylate swap places when it turns by 180 degrees,
+    so the first pair alone saw the bite in about half the conformers that have it. With
+    12 conformers of the whole ligand (up to version 4.4) the fraction moved by 0.06-0.11
+    (sd over 6 seeds) for 4-alkylpicolinates and a salicylate."""
+    ens = ll.conformers(lig.smiles, n=HEAD_CONFORMERS)
     xyz = ens.all_positions()
-    d = np.linalg.norm(xyz[:, o] - xyz[:, donor], axis=1)
+    o_idx = [o for o, _ in lig.chelate_pairs]
+    d_idx = [d for _, d in lig.chelate_pairs]
+    d = np.linalg.norm(xyz[:, o_idx] - xyz[:, d_idx], axis=-1).min(axis=1)
     return float(np.mean(np.exp(-((d - p["bite_a"]) ** 2) / (2 * 0.3**2))))
