@@ -54,6 +54,13 @@ def test_head_ensemble_is_large_enough_for_a_seed_stable_fit() -> None:
             prob = np.mean(np.exp(-((spans - target) ** 2) / (2 * sigma**2)))
             values.append(0.5 + 0.5 * min(1.0, prob / p_ref))
         assert np.std(values) < 0.03, (bridge, np.round(values, 3))
+        # the scorer's own value_se (sd(w)/sqrt(n) of one ensemble) tells the same spread
+        value_se = (
+            ll.score(lig, material="CsPbBr3", scorers=["fit_geometry"])
+            .scores["fit_geometry"]
+            .details["value_se"]
+        )
+        assert 0.5 < value_se / np.std(values) < 2.0, (bridge, value_se, np.std(values))
 
 
 def test_cation_radius_primary_vs_quaternary() -> None:

@@ -202,6 +202,8 @@ def test_chelate_bite_is_read_on_its_head_from_the_closest_pair() -> None:
         return float(fit.scores["fit_geometry"].details["chelate_bite_fraction"])
 
     assert bite("[O-]C(=O)c1ccccn1") > 0.8  # the first pair alone gave 0.45 (syn O half)
+    sal_fit = ll.score("CCCCCCCCCCCCOc1ccc(C([O-])=O)c(O)c1", material="CsPbBr3")
+    assert 0 < sal_fit.scores["fit_geometry"].details["value_se"] < 0.02
     assert bite("CCCCCCCCCCCCc1ccnc(C([O-])=O)c1") == pytest.approx(bite("[O-]C(=O)c1ccccn1"))
     assert bite("CCCCCCCCCCCCOc1ccc(C([O-])=O)c(O)c1") > 0.8
     sal = ll.Ligand.from_smiles("CCCCCCCCCCCCOc1ccc(C([O-])=O)c(O)c1")
