@@ -411,6 +411,33 @@ def test_local_workers_share_the_cores_between_openmm_contexts(
     assert threads_per_worker(2) == "3"  # the user's setting wins
 
 
+def test_worker_pools_share_the_cores_between_rdkit_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Conformer embedding and minimisation use all cores in one process, and cores /
+    workers in each worker of a pool (campaign executors and describe_many)."""
+    from ligandlab.campaign.executors import LocalExecutor
+    from ligandlab.chem.conformers import THREADS_ENV, rdkit_threads, worker_threads
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    cores = len(os.sched_getaffinity(0))
+    assert rdkit_threads() == 0  # all cores
+    assert worker_threads(2) == max(1, cores // 2)
+    assert worker_threads(10 * cores) == 1
+    pool = LocalExecutor(2)
+    try:
+        seen = [r for _, r, _ in pool.map_unordered(os.getenv, [THREADS_ENV] * 2)]
+    finally:
+        pool.close()
+    assert seen == [str(worker_threads(2))] * 2
+    assert THREADS_ENV not in os.environ  # the parent is left alone
+    monkeypatch.setenv(THREADS_ENV, "3")
+    assert worker_threads(2) == 3  # the user's setting wins
+    monkeypatch.setenv(THREADS_ENV, "many")
+    with pytest.raises(ll.LigandLabError, match="whole number"):
+        rdkit_threads()
+
+
 def test_rerun_after_a_library_edit_rescores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
+from ligandlab.chem.conformers import THREADS_ENV, worker_threads
 from ligandlab.errors import LigandLabError
 
 Yielded = tuple[int, Any, BaseException | None]
@@ -31,9 +32,18 @@ def threads_per_worker(workers: int) -> str:
     return str(max(1, (cores or 1) // max(1, workers)))
 
 
-def _set_threads(threads: str) -> None:
-    """Worker initializer; read per context by ``simulate.platforms.platform_properties``."""
-    os.environ["OPENMM_CPU_THREADS"] = threads
+def worker_env(workers: int) -> dict[str, str]:
+    """Thread counts for each of ``workers`` local processes: OpenMM CPU contexts (read by
+    ``simulate.platforms.platform_properties``) and RDKit embedding and minimisation."""
+    return {
+        "OPENMM_CPU_THREADS": threads_per_worker(workers),
+        THREADS_ENV: str(worker_threads(workers)),
+    }
+
+
+def _set_env(env: dict[str, str]) -> None:
+    """Worker initializer."""
+    os.environ.update(env)
 
 
 class Executor(Protocol):
@@ -72,7 +82,7 @@ class LocalExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._pool = cf.ProcessPoolExecutor(
-            max_workers=workers, initializer=_set_threads, initargs=(threads_per_worker(workers),)
+            max_workers=workers, initializer=_set_env, initargs=(worker_env(workers),)
         )
 
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Yielded]:
@@ -110,7 +120,7 @@ class DaskExecutor:
                     processes=True,
                     dashboard_address=None,
                     silence_logs=logging.ERROR,
-                    env={"OPENMM_CPU_THREADS": threads_per_worker(workers)},
+                    env=worker_env(workers),
                 )
                 self._client = Client(self._cluster)
             else:

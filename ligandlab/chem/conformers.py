@@ -9,6 +9,7 @@ treatment of a polar environment. ``"1"`` gives the gas phase for comparison.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,37 @@ class ConformerEnsemble:
         e = self.energies - self.energies.min()
         w = np.exp(-e / kt)
         return w / w.sum()
+
+
+THREADS_ENV = "LIGANDLAB_RDKIT_THREADS"
+
+
+def rdkit_threads() -> int:
+    """Threads for RDKit embedding and minimisation: ``LIGANDLAB_RDKIT_THREADS``, else 0
+    (all cores). Process pools set it to cores / workers (``worker_threads``), so that N
+    workers do not each start one thread per core."""
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if not raw:
+        return 0
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        raise LigandLabError(f"{THREADS_ENV} must be a whole number, got {raw!r}") from None
+
+
+def worker_threads(workers: int) -> int:
+    """RDKit threads for each of ``workers`` processes sharing this machine's cores; a
+    ``LIGANDLAB_RDKIT_THREADS`` set by the user wins."""
+    user = rdkit_threads()
+    if user:
+        return user
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) // max(1, workers))
+
+
+def set_rdkit_threads(threads: int) -> None:
+    """Process-pool initializer: this worker's RDKit thread count."""
+    os.environ[THREADS_ENV] = str(threads)
 
 
 def set_dielectric(props: object, dielectric: str = "4r") -> None:
@@ -104,7 +136,7 @@ def _generate(
     # RDKit's randomSeed=0 makes every conformer of a multi-conformer embedding identical
     # (seen with RDKit 2026.09), so user seeds are shifted by one.
     params.randomSeed = seed + 1
-    params.numThreads = 0
+    params.numThreads = rdkit_threads()
     # ETKDG's bounds use UFF bond lengths, and the UFF typer logs "Unrecognized charge
     # state" for valid ions (phosphonium P+, thiolate S-) though the embedding succeeds
     with rdBase.BlockLogs():
@@ -130,7 +162,9 @@ def _generate(
     # wall time on 2 cores.
     ff = AllChem.MMFFGetMoleculeForceField(mol, props, confId=cids[0])
     with rdBase.BlockLogs():
-        results = AllChem.OptimizeMoleculeConfs(mol, ff, numThreads=0, maxIters=max_iters)
+        results = AllChem.OptimizeMoleculeConfs(
+            mol, ff, numThreads=rdkit_threads(), maxIters=max_iters
+        )
     energies = np.array([energy for _, energy in results])
     order = np.argsort(energies, kind="stable")
     out = Chem.Mol(mol)

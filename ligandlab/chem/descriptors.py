@@ -38,6 +38,8 @@ from ligandlab.chem.conformers import (
     ConformerEnsemble,
     conformers,
     set_dielectric,
+    set_rdkit_threads,
+    worker_threads,
 )
 from ligandlab.chem.fragments import Tail, cap_tail, resolve_tail
 from ligandlab.chem.head import head_atoms
@@ -583,7 +585,11 @@ def describe_many(
     jobs += [("tail", t, "") for t in sorted(tails, key=lambda t: -len(t))]
     workers = workers or os.cpu_count() or 1
     if len(jobs) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=set_rdkit_threads,
+            initargs=(worker_threads(workers),),
+        ) as pool:
             results = list(pool.map(_job, jobs, chunksize=1))
     else:
         results = [_job(j) for j in jobs]
