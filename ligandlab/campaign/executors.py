@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from ligandlab.chem.conformers import THREADS_ENV, worker_threads
+from ligandlab.chem.conformers import THREADS_ENV, cores_per_worker, worker_threads
 from ligandlab.errors import LigandLabError
 
 Yielded = tuple[int, Any, BaseException | None]
@@ -25,11 +25,7 @@ def threads_per_worker(workers: int) -> str:
     """OpenMM CPU threads for each of ``workers`` local processes: the cores shared out
     (``OPENMM_CPU_THREADS`` wins if the user set it). Without this every worker's CPU
     context starts one thread per core and the workers fight over the cores."""
-    user = os.environ.get("OPENMM_CPU_THREADS")
-    if user:
-        return user
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return str(max(1, (cores or 1) // max(1, workers)))
+    return os.environ.get("OPENMM_CPU_THREADS") or str(cores_per_worker(workers))
 
 
 def worker_env(workers: int) -> dict[str, str]:

@@ -73,14 +73,16 @@ def rdkit_threads() -> int:
         raise LigandLabError(f"{THREADS_ENV} must be a whole number, got {raw!r}") from None
 
 
+def cores_per_worker(workers: int) -> int:
+    """This machine's usable cores shared out over ``workers`` processes (at least 1)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) // max(1, workers))
+
+
 def worker_threads(workers: int) -> int:
     """RDKit threads for each of ``workers`` processes sharing this machine's cores; a
     ``LIGANDLAB_RDKIT_THREADS`` set by the user wins."""
-    user = rdkit_threads()
-    if user:
-        return user
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, (cores or 1) // max(1, workers))
+    return rdkit_threads() or cores_per_worker(workers)
 
 
 def set_rdkit_threads(threads: int) -> None:
