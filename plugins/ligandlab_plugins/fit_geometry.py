@@ -46,6 +46,7 @@ NEUTRAL_DONORS = (
     ("pyridine-type N", Chem.MolFromSmarts("[nX2;+0]")),
 )
 N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
+BITE_SIGMA_A = 0.3  # tolerance of a chelate's O...donor bite around bite_a (estimate)
 
 
 class FitGeometry:
@@ -204,4 +205,4 @@ def _bite_fraction(lig: ll.Ligand, p: dict[str, Any]) -> tuple[float, float]:
     o_idx = [o for o, _ in lig.chelate_pairs]
     d_idx = [d for _, d in lig.chelate_pairs]
     d = np.linalg.norm(xyz[:, o_idx] - xyz[:, d_idx], axis=-1).min(axis=1)
-    return _fraction(d, p["bite_a"], 0.3)
+    return _fraction(d, p["bite_a"], BITE_SIGMA_A)
