@@ -21,7 +21,7 @@ import time
 t0 = time.perf_counter()
 import ligandlab as ll
 ligs = ll.enumerate_ligands()
-mats = [m for m in ll.material_names() if m.endswith(("Cl3", "Br3", "I3")) and "(" not in m][:9]
+mats = [m for m in ll.material_names() if "Pb" in m and m.endswith(("Cl3", "Br3", "I3"))]
 sols = [s.id for s in ll.Solvent.all() if s.nc_compatible][:20]
 t1 = time.perf_counter()
 df = ll.rank(ligs, material=mats, solvent=sols)

@@ -174,7 +174,7 @@ def library_cmd(
     if kind is LibraryKind.materials and not as_json:
         console.print(
             "Mixtures are built on request by Vegard's law: mixed halides (CsPbBr2I, "
-            "CsPb(Br0.5I0.5)3) and mixed A sites (Cs0.5FA0.5PbI3)."
+            "CsPb(Br0.5I0.5)3, CsSnBr2I) and mixed A sites (Cs0.5FA0.5PbI3)."
         )
 
 
@@ -272,7 +272,9 @@ class BindingMode(StrEnum):
 def slab_cmd(
     material: Annotated[
         str,
-        typer.Argument(help="e.g. FAPbBr3, CsPbBr2I, CsPb(Br0.5I0.5)3, Cs0.5FA0.5PbI3, Cs2AgBiBr6"),
+        typer.Argument(
+            help="e.g. FAPbBr3, CsPbBr2I, CsPb(Br0.5I0.5)3, Cs0.5FA0.5PbI3, CsSnI3, Cs2AgBiBr6"
+        ),
     ],
     size: Annotated[tuple[int, int], typer.Option(help="surface cells along x and y")] = (8, 8),
     layers: Annotated[int, typer.Option(help="PbX2 layers (3 or more)")] = 3,

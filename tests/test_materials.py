@@ -123,6 +123,38 @@ def test_mixed_halide_and_double_perovskite() -> None:
     assert build_slab(chloride, (4, 4), 3).charge() == 0
 
 
+def test_tin_perovskites_are_built_like_the_lead_ones() -> None:
+    sn = Material.get("CsSnI3")
+    assert [b.symbol for b in sn.b_sites] == ["Sn"] and sn.b_sites[0].radius == 1.16
+    # the documented estimate: CsPbI3 scaled by the MA tin-to-lead ratio (Weber 1978)
+    assert sn.a == pytest.approx(6.29 * 6.24 / 6.33, abs=0.005) and "est." in sn.source
+    assert Material.get("MASnBr3").a == 5.89 and "Weber" in Material.get("MASnBr3").source
+    # a smaller B ion than Pb2+ (1.19 A) raises the tolerance factor
+    assert sn.tolerance_factor > Material.get("CsPbI3").tolerance_factor
+    slab = build_slab("CsSnI3", (8, 8), 3)
+    comp = slab.composition()
+    assert comp["SN"] == 3 * 64 and "PB" not in comp and comp["I"] == 10 * 64
+    assert slab.charge() == 0 and slab.top.n == 64
+    assert slab.geometry.a_to_x == pytest.approx(sn.a / np.sqrt(2), rel=1e-6)
+    assert build_slab("CsSnI3", (4, 4), 3, "PbX2").charge() == 0  # the BX2 layer outside
+    cube = build_nanocrystal("CsSnBr3", edge_nm=3.0)
+    assert cube.atoms.get_chemical_symbols().count("Sn") == cube.n_pb
+    # mixtures by Vegard's law between tin end members
+    assert Material.get("CsSnBr2I").a == pytest.approx((2 * 5.83 + 6.20) / 3)
+    mixed_a = Material.get("Cs0.5FA0.5SnI3")
+    assert mixed_a.a == pytest.approx((6.20 + 6.27) / 2) and mixed_a.b_sites[0].symbol == "Sn"
+    assert "CsSnI3" in ll.material_names() and "FASnBr3" in ll.material_names()
+
+
+def test_tin_without_a_lattice_constant_is_a_clear_error() -> None:
+    with pytest.raises(MaterialError, match=r"no lattice constant for CsSnCl3.*CsSnBr3"):
+        Material.get("CsSnCl3")
+    with pytest.raises(MaterialError, match="no lattice constant for CsSnCl3"):
+        Material.get("CsSn(Br0.5Cl0.5)3")
+    with pytest.raises(UnknownMaterialError, match="CsSnI3"):
+        Material.get("CsGeI3")
+
+
 def test_mixed_a_site_lattice_and_notation() -> None:
     """Cs/FA/MA mixtures: Vegard's law over A (and X), fractions add up to 1."""
     csfa = Material.get("Cs0.5FA0.5PbI3")

@@ -293,6 +293,13 @@ def test_material_without_ion_model_is_refused() -> None:
         sim.build_system(slab.bare(), solvent=None)
 
 
+def test_tin_perovskites_are_refused_by_md_with_their_names() -> None:
+    with pytest.raises(UnknownIonModelError, match="CsSnI3"):
+        sim.ion_model_for("CsSnI3")
+    with pytest.raises(ForceFieldError, match=r"end member\(s\) CsSnI3, FASnI3"):
+        sim.ion_model_for("Cs0.5FA0.5SnI3")
+
+
 def test_unavailable_forced_platform_is_refused() -> None:
     with pytest.raises(PlatformError, match="NoSuchPlatform"):
         sim.choose_platform("NoSuchPlatform")

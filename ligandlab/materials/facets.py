@@ -43,7 +43,7 @@ def build_facet_slab(
     """A (110) or (111) slab of ``layers`` bulk repeats along the normal."""
     if mat.double or len(mat.halides) > 1 or mat.mixed_a:
         raise MaterialError(
-            f"({facet}) slabs are built for APbX3 with one A cation and one halide only"
+            f"({facet}) slabs are built for ABX3 with one A cation and one halide only"
         )
     slab = surface(_bulk(mat), _MILLER[facet], layers, vacuum=vacuum_nm * 10.0 / 2, periodic=True)
     slab = slab.repeat((size[0], size[1], 1))

@@ -1,6 +1,7 @@
 """Perovskite materials: lattice constant, ionic radii, tolerance and octahedral factors.
 
-Names are formulas: ``"CsPbBr3"``, ``"FAPbI3"``, mixed halides written either with fractions,
+Names are formulas: ``"CsPbBr3"``, ``"FAPbI3"``, the tin perovskites ``"CsSnI3"``,
+``"MASnBr3"`` (Br and I), mixed halides written either with fractions,
 ``"CsPb(Br0.5I0.5)3"``, or with subscripts that add up to 3, ``"CsPbBr1.5I1.5"`` or
 ``"CsPbBr2I"``, mixed A-site cations with fractions that add up to 1, ``"Cs0.5FA0.5PbI3"`` or
 ``"(FA0.9Cs0.1)Pb(I0.8Br0.2)3"`` (Vegard's law on the lattice constant and the radii), and the
@@ -31,7 +32,7 @@ _X_FRACTIONS = re.compile(rf"^\(((?:(?:Cl|Br|I){_NUM}){{2,}})\)3$")
 _X_PART = re.compile(rf"(Cl|Br|I)({_NUM})")
 _X_SUBSCRIPTS = re.compile(rf"^((?:(?:Cl|Br|I)(?:{_NUM})?){{2,}})$")
 _X_SUBSCRIPT_PART = re.compile(rf"(Cl|Br|I)({_NUM})?")
-_APBX3 = re.compile(r"^(?P<a>.+?)Pb(?P<x>(?:\(|Cl|Br|I).*)$")
+_ABX3 = re.compile(r"^(?P<a>.+?)(?P<b>Pb|Sn)(?P<x>(?:\(|Cl|Br|I).*)$")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Material:
 
     name: str
     a_sites: tuple[tuple[Ion, float], ...]  # (ion, fraction); one entry unless mixed
-    b_sites: tuple[Ion, ...]  # (Pb,) or (Ag, Bi) for a double perovskite
+    b_sites: tuple[Ion, ...]  # (Pb,), (Sn,) or (Ag, Bi) for a double perovskite
     halides: tuple[tuple[Ion, float], ...]  # (ion, fraction)
     a: float  # pseudo-cubic lattice constant, A (primitive ABX3 cell)
     source: str
@@ -154,16 +155,29 @@ def _ions() -> dict[str, Ion]:
 
 
 @functools.cache
-def _table() -> dict[tuple[str, str], dict[str, Any]]:
+def _table() -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Single perovskites by (A, B, X)."""
     raw = library.load_yaml("materials.yaml")
-    return {(p["a_site"], p["x"]): p for p in raw["perovskites"]}
+    return {(p["a_site"], p.get("b", "Pb"), p["x"]): p for p in raw["perovskites"]}
 
 
 def material_names() -> list[str]:
     """Every named material in the library (mixed compositions are built on request)."""
     raw = library.load_yaml("materials.yaml")
-    names = [f"{p['a_site']}Pb{p['x']}3" for p in raw["perovskites"]]
+    names = [f"{a}{b}{x}3" for a, b, x in _table()]
     return names + [d["id"] for d in raw["double_perovskites"]]
+
+
+def _row(name: str, a_site: str, b: str, x: str) -> dict[str, Any]:
+    """The library row of the end member ``a_site`` ``b`` ``x``, or a clear error."""
+    row = _table().get((a_site, b, x))
+    if row is None:
+        have = ", ".join(f"{a}{bb}{xx}3" for a, bb, xx in _table() if bb == b)
+        raise MaterialError(
+            f"{name!r}: no lattice constant for {a_site}{b}{x}3 in the library; "
+            f"the {b} perovskites it has are {have}"
+        )
+    return row
 
 
 def _pick(parts: tuple[tuple[Ion, float], ...], u: float) -> Ion:
@@ -190,35 +204,37 @@ def _material(name: str) -> Material:
                 source=d["source"] + " (a/2 is the pseudo-cubic ABX3 cell)",
                 double=True,
             )
-    m = _APBX3.match(name)
+    m = _ABX3.match(name)
     a_parts = _a_parts(name, m.group("a")) if m else None
     x_parts = _x_parts(name, m.group("x")) if m else None
-    if a_parts is None or x_parts is None:
+    if m is None or a_parts is None or x_parts is None:
         if closest(name, material_names(), n=1):
             raise UnknownMaterialError("material", name, material_names())
         raise MaterialError(
-            f"cannot build {name!r}: supported are APbX3 (A = Cs, MA, FA; X = Cl, Br, I), mixed "
-            "halides such as 'CsPb(Br0.5I0.5)3' or 'CsPbBr2I', mixed A sites such as "
-            "'Cs0.5FA0.5PbI3', and the double perovskites "
+            f"cannot build {name!r}: supported are APbX3 (A = Cs, MA, FA; X = Cl, Br, I), ASnX3 "
+            "(X = Br, I), mixed halides such as 'CsPb(Br0.5I0.5)3' or 'CsPbBr2I', mixed A sites "
+            "such as 'Cs0.5FA0.5PbI3', and the double perovskites "
             + ", ".join(d["id"] for d in raw["double_perovskites"])
         )
+    b = m.group("b")
     if len(a_parts) == 1 and len(x_parts) == 1:
         (a_site, _), (x, _) = a_parts[0], x_parts[0]
-        row = _table()[(a_site, x)]
+        row = _row(name, a_site, b, x)
         return Material(
-            name, ((ions[a_site], 1.0),), (ions["Pb"],), ((ions[x], 1.0),), row["a"], row["source"]
+            name, ((ions[a_site], 1.0),), (ions[b],), ((ions[x], 1.0),), row["a"], row["source"]
         )
     # Vegard's law, bilinear over the A and X fractions:
     # a = sum_A sum_X f_A f_X a(AX), radii weighted the same way (an estimate).
-    lattice = sum(fa * fx * _table()[(a, x)]["a"] for a, fa in a_parts for x, fx in x_parts)
-    ends = [_table()[(a, x)]["source"] for a, _ in a_parts for x, _ in x_parts]
+    rows = {(a, x): _row(name, a, b, x) for a, _ in a_parts for x, _ in x_parts}
+    lattice = sum(fa * fx * rows[(a, x)]["a"] for a, fa in a_parts for x, fx in x_parts)
+    ends = [rows[(a, x)]["source"] for a, _ in a_parts for x, _ in x_parts]
     what = " and ".join(
         w for w, parts in (("A-site cations", a_parts), ("halides", x_parts)) if len(parts) > 1
     )
     return Material(
         name,
         tuple((ions[a], f) for a, f in a_parts),
-        (ions["Pb"],),
+        (ions[b],),
         tuple((ions[x], f) for x, f in x_parts),
         lattice,
         "Vegard's law between " + "; ".join(dict.fromkeys(ends)),

@@ -65,7 +65,7 @@ class Nanocrystal:
     site_atoms: np.ndarray  # first atom of the A ion on each site
     site_kind: np.ndarray  # (N,) 'facet' | 'edge' | 'corner'
     site_facets: tuple[tuple[str, ...], ...]
-    charge: int  # net formal charge of the bare crystal (+(3n+1) for APbX3)
+    charge: int  # net formal charge of the bare crystal (+(3n+1) for ABX3)
     termination: str = "AX"
     # residue number and PDB residue name of every atom: one per ion (a molecular A cation
     # is one residue), as in a slab
@@ -89,7 +89,7 @@ class Nanocrystal:
 
     @property
     def n_pb(self) -> int:
-        """B-site cations (Pb, or Ag + Bi) in the crystal."""
+        """B-site cations (Pb, Sn, or Ag + Bi) in the crystal."""
         return self.n**3
 
     @functools.cached_property
