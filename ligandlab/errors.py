@@ -30,12 +30,14 @@ class BridgeError(LigandLabError, ValueError):
 class UnknownNameError(LigandLabError, KeyError):
     """A name not found in a library; the message lists the closest known names."""
 
-    def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
+    def __init__(
+        self, kind: str, name: str, known: Iterable[str], message: str | None = None
+    ) -> None:
         self.kind, self.name = kind, name
         self.known = sorted(set(known))
         close = closest(name, self.known)
         hint = f"closest: {', '.join(close)}" if close else f"known: {', '.join(self.known[:12])}"
-        super().__init__(f"unknown {kind} {name!r}; {hint}")
+        super().__init__(message or f"unknown {kind} {name!r}; {hint}")
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return str(self.args[0])

@@ -198,7 +198,14 @@ def ion_model_for(material: str, model: str | None = None) -> IonModel:
                 f"{', '.join(covered)} and their mixtures where the models agree"
             )
         return merged_ion_model(mat.name, [ion_model_for(e) for e in ends])
-    raise UnknownIonModelError("material with an ion model", material, covered)
+    raise UnknownIonModelError(
+        "material with an ion model",
+        material,
+        covered,
+        message=f"{mat.name} has no ion model in library/forcefields, so no MD (slabs, placement "
+        f"and the fast scorers work without one); MD covers {', '.join(covered)} and their "
+        "mixtures where the models agree",
+    )
 
 
 def merged_ion_model(material: str, parts: list[IonModel]) -> IonModel:
