@@ -8,6 +8,7 @@ import math
 import pytest
 
 import ligandlab as ll
+from ligandlab.chem.hansen import tail_smiles_of
 from ligandlab.chem.solvents import flory_chi, interaction_radius
 from ligandlab.cli import main
 from ligandlab.errors import (
@@ -51,6 +52,13 @@ def test_tail_of_built_and_typed_ligand_agree() -> None:
     typed = ll.Ligand.from_smiles(built.smiles)
     assert ll.hansen(built) == ll.hansen("C8C12") == ll.hansen(typed)
     assert ll.hansen("C8C12").groups == {"CH3": 3, "CH2": 16, "CH": 1}
+
+
+@pytest.mark.parametrize("smiles", ["[Br-]", "[NH4+]", "[Cs+]"])
+def test_a_bare_ion_has_no_tail_to_match(smiles: str) -> None:
+    """Until 2026-11-23 a bromide ion was read as an organic C-Br group and matched."""
+    with pytest.raises(HansenGroupError, match="has no carbon"):
+        tail_smiles_of(ll.Ligand.from_smiles(smiles))
 
 
 def test_aromatic_tail_is_split_per_atom() -> None:

@@ -264,6 +264,9 @@ def tail_smiles_of(ligand: Ligand) -> str:
 
     _, tail = split_head_tail(ligand)
     if tail is None:
+        if not any(a.GetSymbol() == "C" for a in ligand.mol.GetAtoms()):
+            # a bare ion ([Br-], [NH4+]) is no organic ligand: no group sums to evaluate
+            raise HansenGroupError(f"ligand {ligand.name!r} has no carbon, so no tail to evaluate")
         if not ligand.anchors:  # a neutral molecule is its own "tail"
             return ligand.smiles
         raise HansenGroupError(f"ligand {ligand.name!r} has no tail to evaluate")

@@ -19,7 +19,9 @@ THETA_CHI = 0.5
 
 class SolventMatch:
     name = "solvent_match"
-    version = "1"
+    # 1.1: a carbon-free species ([Br-], [NH4+]) fails with "no carbon" instead of being
+    # matched as an organic C-Br or N group
+    version = "1.1"
     needs = frozenset({"ligand", "solvent"})
     cost = "fast"
 
