@@ -146,6 +146,38 @@ def test_tin_perovskites_are_built_like_the_lead_ones() -> None:
     assert "CsSnI3" in ll.material_names() and "FASnBr3" in ll.material_names()
 
 
+def test_mixed_lead_tin_b_site() -> None:
+    m = Material.get("CsPb0.5Sn0.5I3")
+    assert m.mixed_b and not m.single and [b.symbol for b in m.b_sites] == ["Pb", "Sn"]
+    assert m.a == pytest.approx((6.29 + 6.20) / 2) and m.r_b == pytest.approx((1.19 + 1.16) / 2)
+    assert Material.get("CsPb0.5Sn0.5I3").a == Material.get("Cs(Pb0.5Sn0.5)I3").a
+    # trilinear Vegard over A, B and X
+    abx = Material.get("(FA0.5Cs0.5)(Pb0.7Sn0.3)I3")
+    ends = {("FA", "Pb"): 6.362, ("FA", "Sn"): 6.27, ("Cs", "Pb"): 6.29, ("Cs", "Sn"): 6.20}
+    fa, fb = {"FA": 0.5, "Cs": 0.5}, {"Pb": 0.7, "Sn": 0.3}
+    assert abx.a == pytest.approx(sum(fa[a] * fb[b] * v for (a, b), v in ends.items()))
+    assert "B-site metals" in abx.notes[0]
+    slab = build_slab(m, (8, 8), 3, seed=3)
+    comp = slab.composition()
+    assert comp["PB"] + comp["SN"] == 3 * 64 and comp["PB"] > 0 and comp["SN"] > 0
+    assert slab.charge() == 0
+    # the B site draws from its own stream: the halide layout is the unmixed slab's
+    lead = build_slab("CsPbI3", (8, 8), 3, seed=3).atoms.get_chemical_symbols()
+    mixed = slab.atoms.get_chemical_symbols()
+    assert [s for s in mixed if s not in ("Pb", "Sn")] == [s for s in lead if s != "Pb"]
+    assert mixed == build_slab(m, (8, 8), 3, seed=3).atoms.get_chemical_symbols()
+    # over seeds the Sn share follows the fraction (192 B sites per slab)
+    share = [build_slab(m, (8, 8), 3, seed=s).composition()["SN"] / 192 for s in range(8)]
+    assert np.mean(share) == pytest.approx(0.5, abs=0.05)
+    cube = build_nanocrystal("CsPb0.5Sn0.5I3", edge_nm=4.0)
+    syms = cube.atoms.get_chemical_symbols()
+    assert syms.count("Pb") + syms.count("Sn") == cube.n_pb and syms.count("Sn") > 0
+    with pytest.raises(MaterialError, match="B-site fractions must be positive and add up to 1"):
+        Material.get("CsPb0.5Sn0.6I3")
+    with pytest.raises(MaterialError, match="one B metal"):
+        build_slab(m, (4, 4), 3, facet="110")
+
+
 def test_tin_without_a_lattice_constant_is_a_clear_error() -> None:
     with pytest.raises(MaterialError, match=r"no lattice constant for CsSnCl3.*CsSnBr3"):
         Material.get("CsSnCl3")

@@ -298,6 +298,8 @@ def test_tin_perovskites_are_refused_by_md_with_their_names() -> None:
         sim.ion_model_for("CsSnI3")
     with pytest.raises(ForceFieldError, match=r"end member\(s\) CsSnI3, FASnI3"):
         sim.ion_model_for("Cs0.5FA0.5SnI3")
+    with pytest.raises(ForceFieldError, match=r"end member\(s\) CsSnI3;"):
+        sim.ion_model_for("CsPb0.5Sn0.5I3")
 
 
 def test_unavailable_forced_platform_is_refused() -> None:

@@ -41,9 +41,9 @@ def build_facet_slab(
     check: bool,
 ) -> Slab:
     """A (110) or (111) slab of ``layers`` bulk repeats along the normal."""
-    if mat.double or len(mat.halides) > 1 or mat.mixed_a:
+    if not mat.single:
         raise MaterialError(
-            f"({facet}) slabs are built for ABX3 with one A cation and one halide only"
+            f"({facet}) slabs are built for ABX3 with one A cation, one B metal and one halide"
         )
     slab = surface(_bulk(mat), _MILLER[facet], layers, vacuum=vacuum_nm * 10.0 / 2, periodic=True)
     slab = slab.repeat((size[0], size[1], 1))

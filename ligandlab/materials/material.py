@@ -1,7 +1,8 @@
 """Perovskite materials: lattice constant, ionic radii, tolerance and octahedral factors.
 
 Names are formulas: ``"CsPbBr3"``, ``"FAPbI3"``, the tin perovskites ``"CsSnI3"``,
-``"MASnBr3"`` (Br and I), mixed halides written either with fractions,
+``"MASnBr3"`` (Br and I), mixed lead-tin B sites ``"CsPb0.5Sn0.5I3"`` or
+``"FA(Pb0.7Sn0.3)I3"``, mixed halides written either with fractions,
 ``"CsPb(Br0.5I0.5)3"``, or with subscripts that add up to 3, ``"CsPbBr1.5I1.5"`` or
 ``"CsPbBr2I"``, mixed A-site cations with fractions that add up to 1, ``"Cs0.5FA0.5PbI3"`` or
 ``"(FA0.9Cs0.1)Pb(I0.8Br0.2)3"`` (Vegard's law on the lattice constant and the radii), and the
@@ -32,7 +33,11 @@ _X_FRACTIONS = re.compile(rf"^\(((?:(?:Cl|Br|I){_NUM}){{2,}})\)3$")
 _X_PART = re.compile(rf"(Cl|Br|I)({_NUM})")
 _X_SUBSCRIPTS = re.compile(rf"^((?:(?:Cl|Br|I)(?:{_NUM})?){{2,}})$")
 _X_SUBSCRIPT_PART = re.compile(rf"(Cl|Br|I)({_NUM})?")
-_ABX3 = re.compile(r"^(?P<a>.+?)(?P<b>Pb|Sn)(?P<x>(?:\(|Cl|Br|I).*)$")
+# the B site: Pb or Sn, or fractions of both adding up to 1, optionally in parentheses
+_B_ONE = re.compile(r"^(Pb|Sn)$")
+_B_MIXED = re.compile(rf"^\(?((?:(?:Pb|Sn){_NUM}){{2,}})\)?$")
+_B_PART = re.compile(rf"(Pb|Sn)({_NUM})")
+_ABX3 = re.compile(r"^(?P<a>.+?)(?P<b>\(?(?:(?:Pb|Sn)[\d.]*)+\)?)(?P<x>(?:\(|Cl|Br|I).*)$")
 
 
 @dataclass(frozen=True)
@@ -53,11 +58,12 @@ class Material:
 
     name: str
     a_sites: tuple[tuple[Ion, float], ...]  # (ion, fraction); one entry unless mixed
-    b_sites: tuple[Ion, ...]  # (Pb,), (Sn,) or (Ag, Bi) for a double perovskite
+    b_sites: tuple[Ion, ...]  # (Pb,), (Sn,), (Pb, Sn) mixed, or (Ag, Bi) for a double
     halides: tuple[tuple[Ion, float], ...]  # (ion, fraction)
     a: float  # pseudo-cubic lattice constant, A (primitive ABX3 cell)
     source: str
     double: bool = False
+    b_fractions: tuple[float, ...] = ()  # of each b_sites ion when randomly mixed (Pb/Sn)
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -84,7 +90,9 @@ class Material:
 
     @property
     def r_b(self) -> float:
-        """Mean B-site radius (A)."""
+        """Mean B-site radius (A), fraction-weighted for a mixed B site."""
+        if self.mixed_b:
+            return sum(b.radius * f for b, f in zip(self.b_sites, self.b_fractions, strict=True))
         return sum(b.radius for b in self.b_sites) / len(self.b_sites)
 
     @property
@@ -122,6 +130,20 @@ class Material:
     def mixed_a(self) -> bool:
         return len(self.a_sites) > 1
 
+    @property
+    def mixed_b(self) -> bool:
+        """A random Pb/Sn B site (a double perovskite's ordered B sites are not "mixed")."""
+        return len(self.b_fractions) > 1
+
+    @property
+    def single(self) -> bool:
+        """One A cation, one B metal and one halide: not mixed and not a double perovskite."""
+        return not (self.double or self.mixed_a or self.mixed_b or len(self.halides) > 1)
+
+    def b_ion_for(self, u: float) -> Ion:
+        """A B cation for a site, given a uniform number u in [0, 1) (mixed Pb/Sn)."""
+        return _pick(tuple(zip(self.b_sites, self.b_fractions, strict=True)), u)
+
     def charges(self) -> dict[str, int]:
         """Formal charge of every ion, keyed by its residue name (``"CS"``, ``"PB"``, ...)."""
         out = {ion.symbol.upper(): ion.charge for ion, _ in self.a_sites}
@@ -136,7 +158,11 @@ class Material:
             "A": " ".join(f"{i.symbol}{f:g}" for i, f in self.a_sites)
             if self.mixed_a
             else self.a_site.symbol,
-            "B": "/".join(b.symbol for b in self.b_sites),
+            "B": " ".join(
+                f"{b.symbol}{f:g}" for b, f in zip(self.b_sites, self.b_fractions, strict=True)
+            )
+            if self.mixed_b
+            else "/".join(b.symbol for b in self.b_sites),
             "X": " ".join(f"{i.symbol}{f:g}" for i, f in self.halides),
             "tolerance": round(self.tolerance_factor, 3),
             "octahedral": round(self.octahedral_factor, 3),
@@ -206,38 +232,40 @@ def _material(name: str) -> Material:
             )
     m = _ABX3.match(name)
     a_parts = _a_parts(name, m.group("a")) if m else None
+    b_parts = _b_parts(name, m.group("b")) if m else None
     x_parts = _x_parts(name, m.group("x")) if m else None
-    if m is None or a_parts is None or x_parts is None:
+    if m is None or a_parts is None or b_parts is None or x_parts is None:
         if closest(name, material_names(), n=1):
             raise UnknownMaterialError("material", name, material_names())
         raise MaterialError(
             f"cannot build {name!r}: supported are APbX3 (A = Cs, MA, FA; X = Cl, Br, I), ASnX3 "
             "(X = Br, I), mixed halides such as 'CsPb(Br0.5I0.5)3' or 'CsPbBr2I', mixed A sites "
-            "such as 'Cs0.5FA0.5PbI3', and the double perovskites "
-            + ", ".join(d["id"] for d in raw["double_perovskites"])
+            "such as 'Cs0.5FA0.5PbI3', mixed B sites such as 'CsPb0.5Sn0.5I3', and the double "
+            "perovskites " + ", ".join(d["id"] for d in raw["double_perovskites"])
         )
-    b = m.group("b")
-    if len(a_parts) == 1 and len(x_parts) == 1:
-        (a_site, _), (x, _) = a_parts[0], x_parts[0]
+    if len(a_parts) == 1 and len(b_parts) == 1 and len(x_parts) == 1:
+        (a_site, _), (b, _), (x, _) = a_parts[0], b_parts[0], x_parts[0]
         row = _row(name, a_site, b, x)
         return Material(
             name, ((ions[a_site], 1.0),), (ions[b],), ((ions[x], 1.0),), row["a"], row["source"]
         )
-    # Vegard's law, bilinear over the A and X fractions:
-    # a = sum_A sum_X f_A f_X a(AX), radii weighted the same way (an estimate).
-    rows = {(a, x): _row(name, a, b, x) for a, _ in a_parts for x, _ in x_parts}
-    lattice = sum(fa * fx * rows[(a, x)]["a"] for a, fa in a_parts for x, fx in x_parts)
-    ends = [rows[(a, x)]["source"] for a, _ in a_parts for x, _ in x_parts]
-    what = " and ".join(
-        w for w, parts in (("A-site cations", a_parts), ("halides", x_parts)) if len(parts) > 1
-    )
+    # Vegard's law, linear in each site's fractions:
+    # a = sum_A sum_B sum_X f_A f_B f_X a(ABX), radii weighted the same way (an estimate).
+    combos = [(a, fa, b, fb, x, fx) for a, fa in a_parts for b, fb in b_parts for x, fx in x_parts]
+    rows = {(a, b, x): _row(name, a, b, x) for a, _, b, _, x, _ in combos}
+    lattice = sum(fa * fb * fx * rows[(a, b, x)]["a"] for a, fa, b, fb, x, fx in combos)
+    ends = [row["source"] for row in rows.values()]
+    sites = (("A-site cations", a_parts), ("B-site metals", b_parts), ("halides", x_parts))
+    mixed = [w for w, parts in sites if len(parts) > 1]
+    what = " and ".join([", ".join(mixed[:-1]), mixed[-1]] if len(mixed) > 1 else mixed)
     return Material(
         name,
         tuple((ions[a], f) for a, f in a_parts),
-        (ions[b],),
+        tuple(ions[b] for b, _ in b_parts),
         tuple((ions[x], f) for x, f in x_parts),
         lattice,
         "Vegard's law between " + "; ".join(dict.fromkeys(ends)),
+        b_fractions=tuple(f for _, f in b_parts) if len(b_parts) > 1 else (),
         notes=(f"lattice constant and radii interpolated over the mixed {what} (Vegard)",),
     )
 
@@ -251,6 +279,17 @@ def _a_parts(name: str, text: str) -> list[tuple[str, float]] | None:
         return None
     parts = [(a, float(f)) for a, f in _A_PART.findall(m.group(1))]
     return _fractions(name, parts, total=1.0, what="A-site fractions", kind="an A-site cation")
+
+
+def _b_parts(name: str, text: str) -> list[tuple[str, float]] | None:
+    """The B site as (metal, fraction); None when ``text`` is not a B site at all."""
+    if _B_ONE.match(text):
+        return [(text, 1.0)]
+    m = _B_MIXED.match(text)
+    if not m or (text.startswith("(") != text.endswith(")")):
+        return None
+    parts = [(b, float(f)) for b, f in _B_PART.findall(m.group(1))]
+    return _fractions(name, parts, total=1.0, what="B-site fractions", kind="a B-site metal")
 
 
 def _x_parts(name: str, text: str) -> list[tuple[str, float]] | None:

@@ -221,7 +221,11 @@ def build_nanocrystal(
             positions.append(p[None, :])
         residues.extend([i] * (len(symbols) - a_first[i]))
         resnames.extend([a_ion.symbol.upper()] * (len(symbols) - a_first[i]))
-    b_ions = [mat.b_sites[int(s) % 2 if mat.double else 0] for s in cells.sum(axis=1)]
+    if mat.mixed_b:  # a random Pb/Sn site from its own stream, like the A site
+        b_rng = np.random.default_rng([seed, 2])
+        b_ions = [mat.b_ion_for(u) for u in b_rng.random(len(cells))]
+    else:
+        b_ions = [mat.b_sites[int(s) % 2 if mat.double else 0] for s in cells.sum(axis=1)]
     b_sym = [b.symbol for b in b_ions]
     x_charge = mat.halides[0][0].charge
     a_charge = mat.a_site.charge  # every A cation here is monovalent

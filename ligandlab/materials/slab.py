@@ -305,8 +305,9 @@ def _build_100(
         else (["PbX2", "AX"] * (layers - 1) + ["PbX2"])
     )
     b = _Builder()
-    # a mixed A site draws from its own stream, so halide draws match an unmixed slab's
+    # mixed A and B sites draw from their own streams, so halide draws match an unmixed slab's
     a_rng = np.random.default_rng([seed, 1])
+    b_rng = np.random.default_rng([seed, 2])
     grid = np.array([(i, j) for i in range(n) for j in range(m)], dtype=float)
     ax_index: dict[int, list[tuple[int, int]]] = {}  # AX layer -> [(A first atom, X atom)]
     pb_index: dict[int, np.ndarray] = {}  # PbX2 layer number -> Pb atom per (i, j)
@@ -333,7 +334,10 @@ def _build_100(
         else:
             pbs = []
             for i, j in grid:
-                bion = mat.b_sites[int(i + j + pb_layer) % 2] if mat.double else mat.b_sites[0]
+                if mat.double:  # rock-salt order
+                    bion = mat.b_sites[int(i + j + pb_layer) % 2]
+                else:
+                    bion = mat.b_ion_for(b_rng.random()) if mat.mixed_b else mat.b_sites[0]
                 pbs.append(
                     b.add(
                         [bion.symbol],

@@ -57,7 +57,7 @@ def bulk_lattice(
 ) -> LatticeResult:
     """NPT lattice constant of the bulk cubic material under its ion model."""
     mat = Material.get(material)
-    if mat.mixed_a or len(mat.halides) > 1:
+    if not mat.single:
         raise LigandLabError(f"{material}: the bulk lattice is built for single compositions")
     m = ion_model_for(mat.name, model)
     if variant not in m.variants:

@@ -188,9 +188,13 @@ def ion_model_for(material: str, model: str | None = None) -> IonModel:
             return m
     covered = sorted({mat for m in models.values() for mat in m.materials})
     mat = Material.get(material)  # an unknown formula raises its own clear error
-    if (mat.mixed_a or len(mat.halides) > 1) and not mat.double:
-        b = mat.b_sites[0].symbol
-        ends = [f"{a.symbol}{b}{x.symbol}3" for a, _ in mat.a_sites for x, _ in mat.halides]
+    if not mat.single and not mat.double:
+        ends = [
+            f"{a.symbol}{b.symbol}{x.symbol}3"
+            for a, _ in mat.a_sites
+            for b in mat.b_sites
+            for x, _ in mat.halides
+        ]
         lacking = [e for e in ends if not any(e in m.materials for m in models.values())]
         if lacking:
             raise ForceFieldError(
