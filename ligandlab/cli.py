@@ -174,7 +174,8 @@ def library_cmd(
     if kind is LibraryKind.materials and not as_json:
         console.print(
             "Mixtures are built on request by Vegard's law: mixed halides (CsPbBr2I, "
-            "CsPb(Br0.5I0.5)3, CsSnBr2I) and mixed A sites (Cs0.5FA0.5PbI3)."
+            "CsPb(Br0.5I0.5)3, CsSnBr2I), mixed A sites (Cs0.5FA0.5PbI3) and mixed lead-tin "
+            "B sites (CsPb0.5Sn0.5I3)."
         )
 
 
