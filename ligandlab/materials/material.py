@@ -272,24 +272,27 @@ def _material(name: str) -> Material:
 
 def _a_parts(name: str, text: str) -> list[tuple[str, float]] | None:
     """The A site as (cation, fraction); None when ``text`` is not an A site at all."""
-    if _A_ONE.match(text):
-        return [(text, 1.0)]
-    m = _A_MIXED.match(text)
-    if not m or (text.startswith("(") != text.endswith(")")):
-        return None
-    parts = [(a, float(f)) for a, f in _A_PART.findall(m.group(1))]
-    return _fractions(name, parts, total=1.0, what="A-site fractions", kind="an A-site cation")
+    return _site_parts(name, text, (_A_ONE, _A_MIXED, _A_PART), "A-site", "an A-site cation")
 
 
 def _b_parts(name: str, text: str) -> list[tuple[str, float]] | None:
     """The B site as (metal, fraction); None when ``text`` is not a B site at all."""
-    if _B_ONE.match(text):
+    return _site_parts(name, text, (_B_ONE, _B_MIXED, _B_PART), "B-site", "a B-site metal")
+
+
+def _site_parts(
+    name: str, text: str, patterns: tuple[re.Pattern[str], ...], site: str, kind: str
+) -> list[tuple[str, float]] | None:
+    """One ion, or fractions adding up to 1 (optionally in parentheses), by the site's
+    (one, mixed, part) patterns; None when ``text`` is not that site at all."""
+    one, mixed, part = patterns
+    if one.match(text):
         return [(text, 1.0)]
-    m = _B_MIXED.match(text)
+    m = mixed.match(text)
     if not m or (text.startswith("(") != text.endswith(")")):
         return None
-    parts = [(b, float(f)) for b, f in _B_PART.findall(m.group(1))]
-    return _fractions(name, parts, total=1.0, what="B-site fractions", kind="a B-site metal")
+    parts = [(ion, float(f)) for ion, f in part.findall(m.group(1))]
+    return _fractions(name, parts, total=1.0, what=f"{site} fractions", kind=kind)
 
 
 def _x_parts(name: str, text: str) -> list[tuple[str, float]] | None:
