@@ -606,3 +606,13 @@ def test_capped_nanocrystal_odd_facets_and_errors(
     with pytest.raises(SystemExit) as exit_info:
         main(["nanocrystal", "CsPbBr3", "--edge", "3", "-o", str(out)])
     assert exit_info.value.code == 2 and "give --ligand" in capsys.readouterr().err
+
+
+def test_lattice_ions_are_read_from_the_library_with_their_source() -> None:
+    from ligandlab.materials.material import ion
+
+    fa = ion("FA")
+    assert (fa.charge, fa.radius, fa.kind) == (1, 2.53, "molecule")
+    assert "Kieslich" in fa.source
+    with pytest.raises(MaterialError, match=r"unknown ion 'Xx'; known: .*Cs"):
+        ion("Xx")

@@ -191,6 +191,28 @@ def test_a_diammonium_seats_its_primary_ammonium() -> None:
     assert di.details["cation_radius_A"] < 2.5 < secondary.details["cation_radius_A"]
 
 
+def test_an_amidinium_is_at_least_formamidinium_sized() -> None:
+    """An amidinium or guanidinium spreads its charge over N-C-N, so it is sized as at least
+    formamidinium (Kieslich 2014: 2.53 A), not from its charged N like an ammonium (2.21 A;
+    fit_geometry 4.6). It then sits higher than an alkylammonium and scores lower, the more
+    so on the smaller CsPbBr3 pocket than on FAPbBr3 (FA+ itself rides 0.25 A high there)."""
+    fit = {
+        (s, m): ll.score(s, material=m).scores["fit_geometry"]
+        for s in ("CCCCCCCCC(N)=[NH2+]", "NC(=[NH2+])NCCCCCCCC", "CCCCCCCCC[NH3+]")
+        for m in ("CsPbBr3", "FAPbBr3")
+    }
+    for m in ("CsPbBr3", "FAPbBr3"):
+        ammonium = fit["CCCCCCCCC[NH3+]", m]
+        for s in ("CCCCCCCCC(N)=[NH2+]", "NC(=[NH2+])NCCCCCCCC"):
+            result = fit[s, m]
+            assert result.details["cation_radius_A"] >= 2.53
+            pocket = result.details["pocket_radius_A"]
+            assert result.details["protrusion_nm"] == pytest.approx((2.53 - pocket) / 10, abs=1e-3)
+            assert result.value < ammonium.value - 0.04
+    amidinium = "CCCCCCCCC(N)=[NH2+]"
+    assert fit[amidinium, "CsPbBr3"].value < fit[amidinium, "FAPbBr3"].value
+
+
 def test_chelate_bite_is_read_on_its_head_from_the_closest_pair() -> None:
     """A carboxylate's two O swap places when it turns, so a picolinate offers its O...N
     bite in nearly every conformer; the tail does not change it, and a salicylate's

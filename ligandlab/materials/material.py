@@ -180,6 +180,15 @@ def _ions() -> dict[str, Ion]:
     }
 
 
+def ion(symbol: str) -> Ion:
+    """The lattice ion ``symbol`` (``Cs``, ``FA``, ``Pb``, ``Br``...) from
+    library/materials.yaml, with its radius and source."""
+    ions = _ions()
+    if symbol not in ions:
+        raise MaterialError(f"unknown ion {symbol!r}; known: {', '.join(sorted(ions))}")
+    return ions[symbol]
+
+
 @functools.cache
 def _table() -> dict[tuple[str, str, str], dict[str, Any]]:
     """Single perovskites by (A, B, X)."""

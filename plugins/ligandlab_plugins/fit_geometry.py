@@ -5,7 +5,8 @@ zwitterions are not all folded into a salt bridge) and the site geometry measure
 built slab (SCIENCE.md section 4):
 
 - **Cation in the A-site pocket.** The cationic group's radius (N to its outermost atom plus
-  the vdW radius; at least 3.17 A when N carries a second heavy substituent) against the
+  the vdW radius; at least 3.17 A when N carries a second heavy substituent, and at least
+  formamidinium's 2.53 A for an amidinium or guanidinium) against the
   pocket radius (nearest X minus the halide radius); of several cationic groups, the
   smallest. A group
   larger than the pocket rides higher: protrusion h = max(0, r_cat - r_pocket).
@@ -35,6 +36,7 @@ from rdkit import Chem
 import ligandlab as ll
 from ligandlab.chem.descriptors import HEAD_CONFORMERS
 from ligandlab.chem.truncate import truncate_tail
+from ligandlab.materials.material import ion
 
 RT_KCAL = 0.593  # kcal/mol at 298 K
 # Neutral (L-type) donors that bind surface Pb by a lone pair, which this scorer does not
@@ -46,6 +48,11 @@ NEUTRAL_DONORS = (
     ("pyridine-type N", Chem.MolFromSmarts("[nX2;+0]")),
 )
 N_SUBSTITUENT_REACH_A = 1.47 + 1.70  # C-N bond + Bondi radius of C
+# An amidinium or guanidinium spreads its charge over N-C-N, so its N alone understates the
+# group: it is at least as wide as formamidinium, whose effective radius (2.53 A, Kieslich,
+# Sun & Cheetham, Chem. Sci. 5, 4712 (2014)) library/materials.yaml holds. A lower bound: a
+# guanidinium or an acetamidinium-type group is wider still.
+AMIDINIUM_LIKE = "FA"
 BITE_SIGMA_A = 0.3  # tolerance of a chelate's O...donor bite around bite_a (estimate)
 
 
@@ -55,8 +62,10 @@ class FitGeometry:
     # 4.4: charges that form no known group (a sulfonium) are named, not called "no charge";
     # 4.5: a chelate's bite is read on its head model (HEAD_CONFORMERS conformers, was 12
     # of the whole ligand) from the closest O...donor pair, not the first pair only;
-    # details give value_se, the conformer-sampling standard error of the value
-    version = "4.5"
+    # details give value_se, the conformer-sampling standard error of the value;
+    # 4.6: an amidinium or guanidinium is at least formamidinium-sized (2.53 A), not sized
+    # from its charged N like an ammonium (2.21 A)
+    version = "4.6"
     needs = frozenset({"ligand", "surface"})
     cost = "fast"
 
@@ -129,8 +138,13 @@ class FitGeometry:
             # least C-N 1.47 + Bondi C 1.70 A from N, whatever the head model shows; of
             # several cationic groups (a diammonium) the one that seats best takes the pocket
             r_cat = min(
-                max(r, N_SUBSTITUENT_REACH_A) if degree >= 2 else r
-                for r, degree in zip(head.cation_radii, head.cation_heavy_degrees, strict=True)
+                _group_radius(r, degree, group)
+                for r, degree, group in zip(
+                    head.cation_radii,
+                    head.cation_heavy_degrees,
+                    _cation_groups(head.model_smiles),
+                    strict=True,
+                )
             )
             h = max(0.0, r_cat - geo.pocket_radius)
             pocket_fit = math.exp(-((h / p["protrusion_scale_a"]) ** 2))
@@ -179,6 +193,23 @@ def _chelate_model(lig: ll.Ligand) -> ll.Ligand:
     path = {i for o, d in lig.chelate_pairs for i in Chem.GetShortestPath(lig.mol, o, d)}
     model = truncate_tail(lig, 2, keep=path)
     return model if model.chelate_pairs else lig
+
+
+def _group_radius(radius: float, heavy_degree: int, group: str) -> float:
+    """The radius that one cationic group presents to the pocket: the head model's N-based
+    radius, raised to the reach of a second heavy substituent on N and, for an amidinium
+    or guanidinium, to formamidinium's effective radius."""
+    if heavy_degree >= 2:
+        radius = max(radius, N_SUBSTITUENT_REACH_A)
+    if group == "amidinium":
+        radius = max(radius, ion(AMIDINIUM_LIKE).radius)
+    return radius
+
+
+def _cation_groups(model_smiles: str) -> list[str]:
+    """Group names of the head model's cations, in the order of its ``cation_radii`` (both
+    come from ``Ligand.from_smiles`` of the same model SMILES)."""
+    return [c.group for c in ll.Ligand.from_smiles(model_smiles).cations]
 
 
 def _fraction(d: np.ndarray, target: float, sigma: float) -> tuple[float, float]:
