@@ -38,6 +38,11 @@ def n_o_distances(bridge: int) -> np.ndarray:
     return np.linalg.norm(xyz[:, o_idx] - xyz[:, n_idx][:, None, :], axis=-1)
 
 
+def weight(d: np.ndarray, target: float, sigma: float) -> np.ndarray:
+    """The scorer's Gaussian weight of spans ``d`` around ``target``."""
+    return np.exp(-((d - target) ** 2) / (2 * sigma**2))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--materials", nargs="+", default=list(MATERIALS))
@@ -49,11 +54,8 @@ def main() -> None:
     for material in args.materials:
         card = ll.score(ll.build_ligand(head="PE", bridge=2, tail="C8C12"), material=material)
         target = card.scores["fit_geometry"].details["target_span_A"]
-        near, best = [], []
-        for b in BRIDGES:
-            w = np.exp(-((dist[b] - target) ** 2) / (2 * sigma**2))
-            near.append(float(np.exp(-((dist[b].min(1) - target) ** 2) / (2 * sigma**2)).mean()))
-            best.append(float(w.max(1).mean()))
+        near = [float(weight(dist[b].min(1), target, sigma).mean()) for b in BRIDGES]
+        best = [float(weight(dist[b], target, sigma).max(1).mean()) for b in BRIDGES]
         print(
             f"{material:9} {target:7.3f}   "
             + " / ".join(f"{x:.3f}" for x in near)

@@ -134,9 +134,7 @@ class FitGeometry:
         head = desc.head
         pocket_fit, h = 1.0, 0.0
         if lig.cations and head is not None and head.cation_radii:
-            # a second heavy substituent on N (besides the chain to the anion) reaches at
-            # least C-N 1.47 + Bondi C 1.70 A from N, whatever the head model shows; of
-            # several cationic groups (a diammonium) the one that seats best takes the pocket
+            # of several cationic groups (a diammonium) the one that seats best takes the pocket
             r_cat = min(
                 _group_radius(r, degree, group)
                 for r, degree, group in zip(
@@ -197,8 +195,9 @@ def _chelate_model(lig: ll.Ligand) -> ll.Ligand:
 
 def _group_radius(radius: float, heavy_degree: int, group: str) -> float:
     """The radius that one cationic group presents to the pocket: the head model's N-based
-    radius, raised to the reach of a second heavy substituent on N and, for an amidinium
-    or guanidinium, to formamidinium's effective radius."""
+    radius, raised to the reach of a second heavy substituent on N (besides the chain to
+    the anion: C-N 1.47 + Bondi C 1.70 A, whatever the head model shows) and, for an
+    amidinium or guanidinium, to formamidinium's effective radius."""
     if heavy_degree >= 2:
         radius = max(radius, N_SUBSTITUENT_REACH_A)
     if group == "amidinium":
