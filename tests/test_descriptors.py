@@ -345,3 +345,29 @@ def test_every_library_ligand_splits_into_its_parts() -> None:
             continue
         model = head_model(lig.parts.head, lig.parts.bridge).smiles
         assert ll.chem.split_head_tail(lig) == (model, lig.tail_smiles), lig.name
+
+
+@pytest.mark.parametrize("smiles", ["C", "CCCCCCCCCCCCCCCC", "C[N+](C)(C)CCOP(=O)([O-])OC"])
+def test_vdw_volume_is_rdkits_number(smiles: str) -> None:
+    """The numpy voxel count gives exactly ``AllChem.ComputeMolVolume``'s volume."""
+    from rdkit import Chem
+    from rdkit.Chem import AllChem
+
+    from ligandlab.chem.volume import vdw_volume
+
+    mol = Chem.AddHs(Chem.MolFromSmiles(smiles))
+    AllChem.EmbedMolecule(mol, randomSeed=7)
+    assert vdw_volume(mol) == AllChem.ComputeMolVolume(mol, gridSpacing=0.2)
+    assert vdw_volume(mol, grid_spacing=0.3) == AllChem.ComputeMolVolume(mol, gridSpacing=0.3)
+
+
+def test_vdw_volume_falls_back_on_an_unknown_grid_layout(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rdkit import Chem
+    from rdkit.Chem import AllChem
+
+    from ligandlab.chem import volume
+
+    mol = Chem.AddHs(Chem.MolFromSmiles("CCO"))
+    AllChem.EmbedMolecule(mol, randomSeed=7)
+    monkeypatch.setattr(volume, "_PICKLE_VERSION", 99)  # as if RDKit changed its format
+    assert volume.vdw_volume(mol) == AllChem.ComputeMolVolume(mol, gridSpacing=0.2)

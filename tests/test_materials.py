@@ -515,6 +515,32 @@ def test_straightened_tail_is_a_slim_rod_with_the_same_bonds() -> None:
     assert straightened(ens.mol, start, set(range(lig.mol.GetNumAtoms())), []) is None
 
 
+def test_rod_objective_counts_every_clash_between_atoms_three_bonds_apart() -> None:
+    """The objective's pdist shortcut gives the plain pairwise formula's value."""
+    from rdkit import Chem
+
+    from ligandlab.chem.conformers import conformers
+    from ligandlab.chem.straighten import CLASH_H, CLASH_HEAVY, _Objective
+
+    ens = conformers("CCCCCCCCCCCC(CCCCCC)C", n=2, seed=0)
+    mol = ens.mol
+    heavy = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
+    score = _Objective(mol, {0}, heavy[1:], None)
+    dist = Chem.GetDistanceMatrix(mol)
+    for xyz in (ens.positions(0), 0.6 * ens.positions(1)):  # squeezed: many clashes
+        rel = xyz[heavy[1:]] - xyz[0]
+        axis = rel.mean(axis=0) / np.linalg.norm(rel.mean(axis=0))
+        spread = ((rel - np.outer(rel @ axis, axis)) ** 2).sum(1).mean()
+        clash = 0.0
+        for i in range(len(xyz)):
+            for j in range(i + 1, len(xyz)):
+                if dist[i, j] > 3:
+                    limit = CLASH_HEAVY if i in heavy and j in heavy else CLASH_H
+                    clash += max(0.0, limit - float(np.linalg.norm(xyz[i] - xyz[j]))) ** 2
+        assert score(xyz) == pytest.approx(spread + 100.0 * clash, rel=1e-12)
+    assert score(0.6 * ens.positions(1)) > score(ens.positions(1)) + 100.0
+
+
 def test_mixture_shell_takes_its_mole_fractions() -> None:
     slab = build_slab("CsPbBr3", (4, 4), 3)
     mix = ll.Mixture(

@@ -45,6 +45,7 @@ from ligandlab.chem.fragments import Tail, cap_tail, resolve_tail
 from ligandlab.chem.head import head_atoms
 from ligandlab.chem.ligand import Ligand
 from ligandlab.chem.straighten import ROD_VERSION, straightened
+from ligandlab.chem.volume import vdw_volume
 
 # Holds the conformer method, so cached descriptors and scores (ranking keys on this) are
 # recomputed when ensembles change. v2: an aromatic cation's ring system is head, so a
@@ -353,7 +354,7 @@ def _compute_tail(tail_smiles: str, n_conf: int) -> TailDescriptors:
     extended = float((np.linalg.norm(pos - pos[anchor], axis=1) + radii).max())
     extended = max(extended, float(reach.max()))
     xsec = _rod_cross_section(mol, ens.all_positions(), anchor, radii)
-    volume = AllChem.ComputeMolVolume(stretched, confId=0, gridSpacing=0.2)
+    volume = vdw_volume(stretched, conf_id=0, grid_spacing=0.2)
 
     heavy = Chem.RemoveHs(Chem.Mol(capped))
     ri = heavy.GetRingInfo()

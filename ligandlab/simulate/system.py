@@ -27,11 +27,11 @@ import numpy as np
 import openmm
 from openmm import app, unit
 from rdkit import Chem
-from rdkit.Chem import AllChem
 
 from ligandlab.chem.conformers import conformers
 from ligandlab.chem.ligand import Ligand
 from ligandlab.chem.solvents import Solvent
+from ligandlab.chem.volume import vdw_volume
 from ligandlab.errors import ForceFieldError, LigandLabError
 from ligandlab.materials.interface import Interface
 from ligandlab.simulate.forcefield.gaff import GAFF_ELEMENTS, MoleculeParameters, parameterize
@@ -654,7 +654,7 @@ def _solvent_count(
     slab_thick = pos[:n_slab, 2].max() - pos[:n_slab, 2].min() + 2.0
     lig_volume = 0.0
     for lig in iface.ligands:
-        lig_volume += AllChem.ComputeMolVolume(conformers(lig.smiles, n=1, seed=0).mol)
+        lig_volume += vdw_volume(conformers(lig.smiles, n=1, seed=0).mol)
     free = lx * ly * (lz - slab_thick) - lig_volume  # A^3
     per_molecule = solv.record.v * 1e24 / AVOGADRO  # cm3/mol -> A^3
     return max(1, int(PACK_DENSITY * free / per_molecule))
