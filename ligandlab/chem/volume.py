@@ -17,7 +17,7 @@ from rdkit.Chem import rdMolTransforms, rdShapeHelpers
 
 # DiscreteValueVect's serialised form (RDKit Code/DataStructs/DiscreteValueVect.cpp,
 # toString): int32 -version, then uint32 type, bits per value, mask, length, number of
-# uint32 words, then the words, all little-endian. Version 1 has not changed since 2006.
+# uint32 words, then the words, all little-endian; another layout falls back to the slow count.
 _HEADER_WORDS = 6
 _PICKLE_VERSION = 1
 
