@@ -27,13 +27,13 @@ ONE = """
 import sys
 import ligandlab as ll
 from ligandlab.chem import descriptors as D
-size, seed, ligand, materials = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+size, head_seed, ligand, materials = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 plain = D.conformers
-def head_ensemble(smiles, n=30, seed_=0, **kw):
+def head_ensemble(smiles, n=30, seed=0, **kw):
     if n == D.HEAD_CONFORMERS:
-        return plain(smiles, n=size, seed=seed, **kw)
-    return plain(smiles, n=n, seed=seed_, **kw)
-D.conformers = lambda smiles, n=30, seed=0, **kw: head_ensemble(smiles, n, seed, **kw)
+        n, seed = size, head_seed
+    return plain(smiles, n=n, seed=seed, **kw)
+D.conformers = head_ensemble
 values = [ll.score(ligand, material=m, scorers=["fit_geometry"]).scores["fit_geometry"].value
           for m in materials]
 print(*values)
