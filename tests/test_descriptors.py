@@ -371,3 +371,13 @@ def test_vdw_volume_falls_back_on_an_unknown_grid_layout(monkeypatch) -> None:  
     AllChem.EmbedMolecule(mol, randomSeed=7)
     monkeypatch.setattr(volume, "_PICKLE_VERSION", 99)  # as if RDKit changed its format
     assert volume.vdw_volume(mol) == AllChem.ComputeMolVolume(mol, gridSpacing=0.2)
+
+    class Occupancy(list):  # type: ignore[type-arg]
+        """A vector whose pickle holds only a header: counted by iteration or not at all."""
+
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (bytes, (np.array([-1, 0, 2, 3, 4, 0], dtype="<i4").tobytes(),))
+
+    # the fallback is the path taken: the header's version is unknown and the values come
+    # from iterating the vector (the blob has no data words to count)
+    assert volume._count_full(Occupancy([3, 0, 3, 1])) == 2

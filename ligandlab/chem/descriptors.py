@@ -63,8 +63,8 @@ from ligandlab.chem.volume import vdw_volume
 # Head ensemble size: 300 MMFF minima hold fit_geometry's seed-to-seed sd of a PE head at
 # 0.014-0.033 (40 gave 0.021-0.078, 400 gives 0.010-0.030; benchmarks/science_bridge_seeds.py
 # --conformers, 8 seeds, 2026-11-22). Cost, once per head model (cached): <= 2.5 s, a bis-PE
-# head 6-12 s; a cold screen of the default library takes 102-106 s on 2 cores, 100 s of
-# it describing the ligands (benchmarks/screen.py, 2026-11-23).
+# head 6-12 s; describing the default library cold takes 65 CPU-s of head models (35 of
+# them bis-PE) and 65 of tails, 66-69 s on 2 cores (benchmarks/ligands.py, 2026-11-23).
 HEAD_CONFORMERS = 300
 ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~0.3 s each)
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
