@@ -329,6 +329,36 @@ def test_failures_are_isolated_and_reported(extra_plugin) -> None:  # type: igno
     assert df.iloc[-1]["failed"] != ""
 
 
+def test_a_ligand_that_cannot_be_described_fails_alone(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ligandlab.chem import descriptors
+    from ligandlab.errors import ConformerError
+
+    boron = "[NH3+]CCCCCCB(O)O"  # MMFF94 has no boron types: its tail cannot be described
+    df = ll.rank([boron, "CCCCCCCC[NH3+]"], material="CsPbBr3", solvent="toluene")
+    ok, bad = df.iloc[0], df.iloc[1]
+    assert ok["name"] == "CCCCCCCC[NH3+]" and ok["failed"] == ""
+    assert ok["fit_geometry"] == pytest.approx(0.499, abs=0.01)  # the rest is ranked
+    assert math.isnan(bad["total"]) and math.isnan(bad["steric_density"])
+    for name in ("fit_geometry", "steric_density", "pi_stacking"):
+        assert f"{name}: ConformerError: MMFF94 has no parameters for CCCCCCCB(O)O" in bad["failed"]
+
+    # the error is kept per ligand: scorers asking again get it without a recomputation
+    ctx = Context()
+    ctx.prefetch([ll.parse_ligand(boron), ll.parse_ligand("CCCCCC[NH3+]")])
+    monkeypatch.setattr(descriptors, "_isolated_job", lambda job: pytest.fail(f"redone {job}"))
+    for _ in range(2):
+        with pytest.raises(ConformerError, match="no parameters"):
+            ctx.descriptors(ll.parse_ligand(boron))
+    assert ctx.descriptors(ll.parse_ligand("CCCCCC[NH3+]")).tail is not None
+    monkeypatch.undo()
+
+    # describe_many still raises, after describing (and keeping) the parts that can be
+    descriptors._TAIL_MEMO.pop("*CCCCCCC", None)
+    with pytest.raises(ConformerError, match="no parameters"):
+        ll.describe_many([boron, "CCCCCCC[NH3+]"], workers=1)
+    assert "*CCCCCCC" in descriptors._TAIL_MEMO
+
+
 def test_bad_scorer_declarations() -> None:
     from ligandlab.scoring.types import check_scorer
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import pickle
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,7 @@ from ligandlab.chem.head import head_atoms
 from ligandlab.chem.ligand import Ligand
 from ligandlab.chem.straighten import ROD_VERSION, straightened
 from ligandlab.chem.volume import vdw_volume
+from ligandlab.errors import LigandLabError
 
 # Holds the conformer method, so cached descriptors and scores (ranking keys on this) are
 # recomputed when ensembles change. v2: an aromatic cation's ring system is head, so a
@@ -577,7 +579,20 @@ def describe_many(
 ) -> list[LigandDescriptors]:
     """Descriptors of many ligands (``Ligand`` objects, names or SMILES); each distinct head
     model and tail is computed once, the missing ones in parallel over ``workers``
-    processes (default: all cores)."""
+    processes (default: all cores). A part that cannot be described (no MMFF parameters, no
+    3D embedding) raises its error once every other part is computed and cached."""
+    out = describe_all(ligands, workers)
+    for d in out:
+        if isinstance(d, Exception):
+            raise d
+    return out  # type: ignore[return-value]
+
+
+def describe_all(
+    ligands: Sequence[Ligand | str], workers: int | None = None
+) -> list[LigandDescriptors | Exception]:
+    """As ``describe_many``, but a ligand whose head model or tail cannot be described gets
+    that part's error in its place, so that a ranking records it for that ligand alone."""
     ligs = [as_ligand(lig) for lig in ligands]
     parts = [_parts(lig) for lig in ligs]
     heads = {h[0]: h[1] for h, _ in parts if h and h[0] not in _HEAD_MEMO}
@@ -592,16 +607,23 @@ def describe_many(
             initializer=set_rdkit_threads,
             initargs=(worker_threads(workers),),
         ) as pool:
-            results = list(pool.map(_job, jobs, chunksize=1))
+            results = list(pool.map(_isolated_job, jobs, chunksize=1))
     else:
-        results = [_job(j) for j in jobs]
+        results = [_isolated_job(j) for j in jobs]
+    failed: dict[str, Exception] = {}
     for (kind, smi, _), res in zip(jobs, results, strict=True):
-        if kind == "head":
+        if isinstance(res, Exception):
+            failed[smi] = res
+        elif kind == "head":
             _HEAD_MEMO[smi] = res  # type: ignore[assignment]
         else:
             _TAIL_MEMO[smi] = res  # type: ignore[assignment]
-    out = []
+    out: list[LigandDescriptors | Exception] = []
     for lig, (h, t) in zip(ligs, parts, strict=True):
+        error = (failed.get(h[0]) if h else None) or (failed.get(t) if t else None)
+        if error is not None:
+            out.append(error)
+            continue
         out.append(
             LigandDescriptors(
                 lig,
@@ -610,6 +632,19 @@ def describe_many(
             )
         )
     return out
+
+
+def _isolated_job(job: tuple[str, str, str]) -> HeadDescriptors | TailDescriptors | Exception:
+    """``_job``, with its error returned instead of raised: one part that fails neither
+    stops the pool nor loses the parts computed beside it."""
+    try:
+        return _job(job)
+    except Exception as exc:
+        try:  # it travels back from a worker process: it must survive pickling
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            return LigandLabError(f"{type(exc).__name__}: {exc}")
+        return exc
 
 
 def _job(job: tuple[str, str, str]) -> HeadDescriptors | TailDescriptors:

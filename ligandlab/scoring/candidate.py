@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ligandlab.chem.descriptors import LigandDescriptors, describe_many
+from ligandlab.chem.descriptors import LigandDescriptors, describe_all
 from ligandlab.chem.ligand import Ligand
 from ligandlab.materials.material import Material
 from ligandlab.materials.slab import SiteGeometry, build_slab
@@ -78,12 +78,18 @@ class Context:
         return self.memo(("geometry", material, facet, termination), build)
 
     def descriptors(self, ligand: Ligand) -> LigandDescriptors:
-        """Head and tail descriptors (per part, cached on disk)."""
-        return self.memo(("describe", ligand.smiles), lambda: describe_many([ligand], workers=1)[0])
+        """Head and tail descriptors (per part, cached on disk). A part that cannot be
+        described raises its error here, for every scorer that asks, without being
+        recomputed: the ranking records it as that candidate's failure."""
+        hit = self.memo(("describe", ligand.smiles), lambda: describe_all([ligand], workers=1)[0])
+        if isinstance(hit, Exception):
+            raise hit.with_traceback(None)
+        return hit
 
     def prefetch(self, ligands: list[Ligand]) -> None:
-        """Describe many ligands at once (distinct parts in parallel)."""
+        """Describe many ligands at once (distinct parts in parallel); a ligand that cannot
+        be described keeps its error for ``descriptors`` to raise."""
         todo = [lig for lig in ligands if ("describe", lig.smiles) not in self._memo]
         if todo:
-            for lig, d in zip(todo, describe_many(todo), strict=True):
+            for lig, d in zip(todo, describe_all(todo), strict=True):
                 self._memo[("describe", lig.smiles)] = d
