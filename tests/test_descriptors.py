@@ -347,6 +347,24 @@ def test_every_library_ligand_splits_into_its_parts() -> None:
         assert ll.chem.split_head_tail(lig) == (model, lig.tail_smiles), lig.name
 
 
+@pytest.mark.parametrize(
+    ("smiles", "head", "tail"),
+    [
+        ("[NH3+]CCCCCC[N+](=O)[O-]", "[13CH3][NH3+]", "*CCCCCC[N+](=O)[O-]"),
+        (
+            "O=[N+]([O-])c1ccc(CCOP(=O)([O-])OCC[NH3+])cc1",
+            "[13CH3]OP(=O)([O-])OCC[NH3+]",
+            "*CCc1ccc([N+](=O)[O-])cc1",
+        ),
+    ],
+)
+def test_a_charged_but_neutral_group_stays_in_the_tail(smiles: str, head: str, tail: str) -> None:
+    """A nitro group's N+ and O- are no binding group: its piece is tail, not a second
+    head that replaced the real one (until 2026-11-23 such a ligand had no tail, scored 0
+    in steric_density and failed solvent_match)."""
+    assert ll.chem.split_head_tail(ll.parse_ligand(smiles)) == (head, tail)
+
+
 @pytest.mark.parametrize("smiles", ["C", "CCCCCCCCCCCCCCCC", "C[N+](C)(C)CCOP(=O)([O-])OC"])
 def test_vdw_volume_is_rdkits_number(smiles: str) -> None:
     """The numpy voxel count gives exactly ``AllChem.ComputeMolVolume``'s volume."""

@@ -61,7 +61,9 @@ from ligandlab.errors import LigandLabError
 # degree of every cationic group, not only the first (2026-11-22). v9: the head is
 # chem.head.head_atoms, shared with truncation (terminal atoms on any charged centre). v10:
 # built ligands are split from their structure like typed ones, and a bis-PE's glycerol
-# CH2-O arm is head, so a typed bis-PE gets the built one's parts (2026-11-22).
+# CH2-O arm is head, so a typed bis-PE gets the built one's parts (2026-11-22). v11: the
+# head piece is the one holding the head's atoms, so a tail with a nitro group is a tail
+# (2026-11-23; every library ligand splits as before).
 # Head ensemble size: 300 MMFF minima hold fit_geometry's seed-to-seed sd of a PE head at
 # 0.014-0.033 (40 gave 0.021-0.078, 400 gives 0.010-0.030; benchmarks/science_bridge_seeds.py
 # --conformers, 8 seeds, 2026-11-22). Cost, once per head model (cached): <= 2.5 s, a bis-PE
@@ -72,7 +74,7 @@ ROD_STARTS = 8  # conformers straightened per tail for its cross-section (cost ~
 TAIL_MAX_ITERS = 1000  # MMFF steps per tail conformer; neutral tails converge well within
 # The sampling settings are part of the version, so changing one recomputes cached scores.
 DESCRIPTOR_VERSION = (
-    f"descriptors/v10+{METHOD_VERSION}+rod{ROD_VERSION}"
+    f"descriptors/v11+{METHOD_VERSION}+rod{ROD_VERSION}"
     f"+heads{HEAD_CONFORMERS}+rods{ROD_STARTS}+iters{TAIL_MAX_ITERS}"
 )
 
@@ -527,15 +529,17 @@ def _split_head_tail(lig: Ligand) -> tuple[str | None, str | None]:
     if len(links) != 1 or links[0].GetBondType() != Chem.BondType.SINGLE:
         return lig.smiles, None  # a tail fused to the head (rings): describe as one head
     frag = Chem.FragmentOnBonds(mol, [links[0].GetIdx()], addDummies=True)
-    pieces = Chem.GetMolFrags(frag, asMols=True, sanitizeFrags=True)
+    origin: list[tuple[int, ...]] = []
+    pieces = Chem.GetMolFrags(frag, asMols=True, sanitizeFrags=True, fragsMolAtomMapping=origin)
     tail_smiles = head_smiles = None
-    for piece in pieces:
+    for piece, atoms in zip(pieces, origin, strict=True):
         for atom in piece.GetAtoms():
             if atom.GetAtomicNum() == 0:
                 atom.SetIsotope(0)
-        has_charge = any(a.GetFormalCharge() for a in piece.GetAtoms())
         smi = Chem.MolToSmiles(piece)
-        if has_charge:
+        # the head is the piece with the head's atoms; a tail may carry formal charges of
+        # its own (a nitro group, an N-oxide) without being a binding group
+        if head.intersection(atoms):
             capped = Chem.RWMol(piece)
             for atom in capped.GetAtoms():
                 if atom.GetAtomicNum() == 0:
